@@ -1,0 +1,1 @@
+"""Extractions -> RDF triples, and the vocabulary they use (see ontology/kg.ttl)."""
