@@ -1,0 +1,231 @@
+"""Lexical cues for claim sentences: claim-likeness, kind, direction, hedging and negation.
+
+Pure functions over sentence text (and, for negation, spaCy tokens), shared by the kg_claims component
+(cue score blended with the trained classifier) and by :func:`kg.nlp.claims.claims_from_doc` (structure).
+Patterns are case-insensitive regular expressions, kept here so they are read and tested in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Direction = Literal["better", "worse", "no difference"]
+
+
+def _words(*alternatives: str) -> re.Pattern[str]:
+    """A case-insensitive pattern matching any alternative as whole words."""
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+
+
+# A sentence that reports an outcome of the paper's own work.
+RESULT_CUES = _words(
+    r"outperform\w*",
+    r"surpass\w*",
+    r"exceed\w*",
+    r"beat(?:s|ing)?",
+    r"achiev\w+",
+    r"attain\w*",
+    r"improv\w+",
+    r"boost\w*",
+    r"state[- ]of[- ]the[- ]art",
+    r"SOTA",
+    r"competitive",
+    r"(?:results?|experiments?|evaluations?|analys[ie]s|findings|studies|study) "
+    r"(?:show|demonstrate|indicate|suggest|reveal|confirm)\w*",
+    r"we (?:show|demonstrate|find|found|observe|observed|confirm|reveal|establish|prove)",
+    r"(?:show|shows|showed|shown|demonstrat\w+|reveal\w*|found|find|finds) that",
+    r"significant(?:ly)?",
+    r"(?:better|worse|higher|lower|faster|fewer|smaller|larger|stronger) than",
+    r"effective(?:ly|ness)?",
+    r"associated with",
+    r"correlat\w+",
+    r"led to|leads to|resulted in|results in",
+    r"reduc\w+",
+    r"increas\w+",
+)
+# Sentences that are never claims: where to get code, data or models.
+AVAILABILITY = re.compile(
+    r"(?:code|data|models?|weights|datasets?|implementation|checkpoints?|resources?)\b[^.]{0,60}"
+    r"(?:is|are|will be|have been|has been)\s+(?:publicly\s+|freely\s+|made\s+)*(?:available|released)"
+    r"|https?://|github\.com|\bwe (?:release|open[- ]source)\b",
+    re.IGNORECASE,
+)
+# Sentences that state the aim or the method ("In this paper, we propose ...") rather than an outcome.
+AIM = re.compile(
+    r"^\s*(?:in this (?:paper|work|study)|here),? we (?:propose|introduce|present|describe|study|"
+    r"investigate|consider|address|focus|develop|explore)\b",
+    re.IGNORECASE,
+)
+
+# The paper referring to its own method ("our model", "we", "the proposed approach", "it").
+OWN_WORK = _words(r"our", r"we", r"the proposed", r"this (?:method|model|approach|framework|system)", r"it")
+COMPARISON = _words(
+    r"outperform\w*",
+    r"surpass\w*",
+    r"exceed\w*",
+    r"beat(?:s|ing)?",
+    r"\w+er than",
+    r"more \w+ than",
+    r"less \w+ than",
+    r"compared (?:to|with)",
+    r"relative to",
+    r"over (?:the )?(?:baselines?|prior|previous|existing|state)",
+    r"underperform\w*",
+    r"on par with",
+    r"comparabl[ey]",
+    r"rival\w*",
+    r"match(?:es|ing)?",
+    r"vs\.?",
+    r"versus",
+)
+PERFORMANCE = _words(
+    r"achiev\w+",
+    r"attain\w*",
+    r"reach\w*",
+    r"obtain\w*",
+    r"scor\w+",
+    r"state[- ]of[- ]the[- ]art",
+    r"SOTA",
+    r"accuracy",
+    r"new record",
+)
+BETTER = _words(
+    r"outperform\w*",
+    r"surpass\w*",
+    r"exceed\w*",
+    r"beat(?:s|ing)?",
+    r"improv\w+",
+    r"boost\w*",
+    r"better",
+    r"superior",
+    r"higher",
+    r"faster",
+    r"gains?",
+    r"state[- ]of[- ]the[- ]art",
+    r"advanc\w+",
+    r"enhanc\w+",
+    r"reduc\w+ (?:the )?(?:error|cost|latency|memory|hallucination)\w*",
+)
+WORSE = _words(
+    r"underperform\w*",
+    r"worse",
+    r"inferior",
+    r"degrad\w+",
+    r"drops?",
+    r"lags? behind",
+    r"fall(?:s)? short",
+    r"struggl\w+",
+    r"fail\w*",
+)
+NO_DIFFERENCE = _words(
+    r"comparabl[ey]",
+    r"on par",
+    r"similar(?:ly)?",
+    r"no (?:significant |statistically significant )?(?:difference|improvement|change|effect|gain)s?",
+    r"not significant(?:ly)?",
+    r"(?:matches|matching|match)",
+    r"equivalent",
+    r"indistinguishable",
+)
+HEDGES = _words(
+    r"may",
+    r"might",
+    r"could",
+    r"can potentially",
+    r"potential(?:ly)?",
+    r"possibl[ey]",
+    r"likely",
+    r"suggest\w*",
+    r"appears? to",
+    r"seems? to",
+    r"perhaps",
+    r"promising",
+    r"hypothesi[sz]\w*",
+)
+# Negation of the claim itself, not any "not" ("not only ... but also", "requires no labels" are not).
+NEGATIONS = re.compile(
+    r"\b(?:(?:do|does|did|is|are|was|were|could|can|would|will|has|have|had)\s*n[o']t|not|never|cannot|"
+    r"fail(?:s|ed)? to)(?!\s+only)\s+(?:\w+\s+){0,2}?"
+    r"(?:improv|outperform|surpass|exceed|beat|help|benefit|increas|reduc|chang|affect|lead|result|differ|"
+    r"significant|better|worse|superior|enhanc|boost|gain|generaliz|transfer|correlat|affect|alter)\w*"
+    r"|\bno (?:statistically |clinically )?(?:significant |measurable |consistent |clear )?"
+    r"(?:difference|improvement|change|effect|gain|benefit|association|correlation|evidence|advantage)s?\b"
+    r"|\bneither\b.{0,80}\bnor\b",
+    re.IGNORECASE,
+)
+
+
+def cue_score(text: str) -> float:
+    """A rule score in [0, 1] for how claim-like a sentence reads, from cue phrases alone.
+
+    Args:
+        text: one sentence.
+
+    Returns:
+        0.0 for availability notes (never claims); else rising with the number of distinct result cues
+        (0.2 for none, 0.6 for one, 0.9 for two or more), one step lower for aim sentences
+        ("In this paper, we propose ...").
+    """
+    if AVAILABILITY.search(text):
+        return 0.0
+    hits = {m.group(0).lower() for m in RESULT_CUES.finditer(text)}
+    if "%" in text:
+        hits.add("%")
+    levels = (0.2, 0.6, 0.9)
+    level = min(len(hits), 2) - (1 if AIM.search(text) else 0)
+    return 0.1 if level < 0 else levels[level]
+
+
+def claim_kind(text: str, has_values: bool) -> Literal["comparison", "finding", "performance"]:
+    """Comparison when the sentence compares, performance when it reports a level, else finding.
+
+    Args:
+        text: the claim sentence.
+        has_values: whether the value parser found a value in it.
+
+    Returns:
+        The claim kind.
+    """
+    if COMPARISON.search(text):
+        return "comparison"
+    if has_values or PERFORMANCE.search(text):
+        return "performance"
+    return "finding"
+
+
+def is_hedged(text: str) -> bool:
+    """Whether the sentence softens its claim ("may", "suggests", "could", "potentially")."""
+    return bool(HEDGES.search(text))
+
+
+def is_negated(text: str) -> bool:
+    """Whether the claim itself is negated ("does not improve", "no significant difference").
+
+    Only a negation in front of an outcome word counts, so "not only ... but also" and "requires no
+    labels" leave a claim positive.
+    """
+    return bool(NEGATIONS.search(text))
+
+
+def direction(text: str, negated: bool) -> Direction | None:
+    """The direction the claim states for its subject: better, worse or no difference.
+
+    A negated improvement ("does not improve", "no significant gain") is "no difference"; a negated
+    deterioration ("does not degrade") is "no difference" too.
+
+    Args:
+        text: the claim sentence.
+        negated: the result of :func:`is_negated` for it.
+
+    Returns:
+        The direction, or None when the sentence states none.
+    """
+    if NO_DIFFERENCE.search(text):
+        return "no difference"
+    better, worse = BETTER.search(text), WORSE.search(text)
+    if negated and (better or worse):
+        return "no difference"
+    if better and (not worse or better.start() < worse.start()):
+        return "better"
+    return "worse" if worse else None
