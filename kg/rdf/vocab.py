@@ -6,6 +6,7 @@ Annotation vocabulary) is ontology/kg.ttl; this module only names the terms so c
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
@@ -26,6 +27,40 @@ PREFIXES: dict[str, str] = {
     "owl": str(OWL),
     "xsd": str(XSD),
 }
+
+
+class OxNamespace:
+    """pyoxigraph NamedNodes of one namespace (``OX_KG.Paper``, ``OX_KG["evaluatesOn"]``).
+
+    The triple writer builds thousands of terms per paper with pyoxigraph, not rdflib, for speed; caching
+    each NamedNode once avoids re-validating the same IRI for every triple.
+    """
+
+    def __init__(self, iri: str) -> None:
+        self._iri = iri
+        self._terms: dict[str, ox.NamedNode] = {}
+
+    def __getitem__(self, name: str) -> ox.NamedNode:
+        term = self._terms.get(name)
+        if term is None:
+            term = self._terms[name] = ox.NamedNode(self._iri + name)
+        return term
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
+
+
+OX_KG = OxNamespace(str(KG))
+OX_SCHEMA = OxNamespace(str(SCHEMA))
+OX_OA = OxNamespace(str(OA))
+OX_DCTERMS = OxNamespace(str(DCTERMS))
+OX_SKOS = OxNamespace(str(SKOS))
+OX_PROV = OxNamespace(str(PROV))
+OX_RDF = OxNamespace(str(RDF))
+OX_RDFS = OxNamespace(str(RDFS))
+OX_XSD = OxNamespace(str(XSD))
 
 
 def sparql_prologue() -> str:
