@@ -1,0 +1,1 @@
+"""Reproducible training workflows whose outputs the kg package ships (see pipelines/entities)."""
