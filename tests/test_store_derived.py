@@ -1,0 +1,92 @@
+"""The derived graph: one preferred label per entity, paper and support counts, recomputed atomically."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pyoxigraph as ox
+from fixtures.rdf.sample import BASE, mention, sample_extractions, sample_store
+
+from kg.rdf import iris
+from kg.store import KgStore, refresh_derived, write_extractions
+from kg.types import Extraction, Origin, Record
+
+
+def _one(store: KgStore, sparql: str, node: ox.NamedNode) -> list[str]:
+    """Values of ``?v`` for the pre-bound ``?node`` (which Oxigraph wants projected)."""
+    return sorted(row["v"].value for row in store.query(sparql, {"node": node}))
+
+
+def _paper(key: str, *labels: str) -> Extraction:
+    """A paper whose abstract names entity "x" once per label, each mention with that label."""
+    record = Record(key, "", " and ".join(labels) + ".", "jsonl", Origin("f", 1))
+    seen: Counter[str] = Counter()
+    mentions = []
+    for label in labels:
+        mentions.append(mention(record, label, "Method", "x", label, nth=seen[label]))
+        seen[label] += 1
+    return Extraction(record, mentions=mentions)
+
+
+def _pref_label(*papers: Extraction) -> list[str]:
+    store = KgStore(None)
+    write_extractions(store, papers, BASE)
+    refresh_derived(store, BASE)
+    return _one(store, "SELECT ?v ?node WHERE { ?node skos:prefLabel ?v }", iris.entity_iri(BASE, "x"))
+
+
+def test_pref_label_is_the_label_most_papers_use() -> None:
+    assert _pref_label(_paper("p:1", "Beta"), _paper("p:2", "Beta"), _paper("p:3", "Alpha")) == ["Beta"]
+
+
+def test_within_a_paper_its_most_used_label_is_its_vote() -> None:
+    papers = _paper("p:1", "Beta", "Alpha", "Alpha"), _paper("p:2", "Alpha"), _paper("p:3", "Beta")
+    assert _pref_label(*papers) == ["Alpha"]
+
+
+def test_pref_label_ties_go_to_the_smallest_string_whatever_the_order() -> None:
+    assert _pref_label(_paper("p:1", "b"), _paper("p:2", "B")) == ["B"]
+    assert _pref_label(_paper("p:1", "B"), _paper("p:2", "b")) == ["B"]
+
+
+def test_every_entity_has_exactly_one_pref_label_and_its_paper_count() -> None:
+    store = sample_store()
+    # DISTINCT: over the union, a triple comes once per graph that holds it (entity types are in every paper).
+    rows = store.query(
+        "SELECT ?e (COUNT(DISTINCT ?l) AS ?n) WHERE { ?e a kg:Entity OPTIONAL { ?e skos:prefLabel ?l } } "
+        "GROUP BY ?e"
+    )
+    assert {int(row["n"].value) for row in rows} == {1}
+    papers_by_key: dict[str, set[str]] = {}
+    for x in sample_extractions():
+        for m in x.mentions:
+            papers_by_key.setdefault(m.key, set()).add(x.record.id)
+    for key, papers in papers_by_key.items():
+        counts = _one(store, "SELECT ?v ?node WHERE { ?node kg:paperCount ?v }", iris.entity_iri(BASE, key))
+        assert counts == [str(len(papers))], key
+
+
+def test_support_counts_papers_asserting_the_same_edge() -> None:
+    store = sample_store()
+    expected: Counter[tuple[str | None, str, str]] = Counter()
+    for x in sample_extractions():
+        expected.update({(r.head, r.type, r.tail) for r in x.relations})
+    rows = store.query(
+        "SELECT ?a ?n WHERE { ?a a kg:Assertion ; kg:supportCount ?n ; kg:inPaper ?p ; rdf:subject ?s ; "
+        "rdf:predicate ?rel ; rdf:object ?o }"
+    )
+    found = {row["a"].value: int(row["n"].value) for row in rows}
+    for x in sample_extractions():
+        for r in x.relations:
+            node = iris.assertion_iri(BASE, x.record.id, r.type, r.tail, r.head)
+            assert found[node.value] == expected[(r.head, r.type, r.tail)], node.value
+    assert max(found.values()) > 1
+
+
+def test_refreshing_twice_gives_the_same_derived_graph() -> None:
+    store = sample_store()
+    derived = iris.derived_graph_iri(BASE)
+    first = set(store.oxigraph.quads_for_pattern(None, None, None, derived))
+    refresh_derived(store, BASE)
+    assert set(store.oxigraph.quads_for_pattern(None, None, None, derived)) == first
+    assert first
