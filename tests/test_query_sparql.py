@@ -1,0 +1,263 @@
+"""`kg sparql` and the library under it: running queries, output formats, named queries, safe parameters."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+
+import pyoxigraph as ox
+import pytest
+from fixtures.query.helpers import ENTITY, add_trig, invoke, small_store
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kg.errors import NotFoundError, QueryError
+from kg.query.named import adhoc_bindings, bind_params, get_query, load_queries, parse_header
+from kg.query.render import render
+from kg.query.sparql import AskResult, GraphResult, QueryTimeout, SelectResult, run_query
+
+LABELS = "SELECT DISTINCT ?e ?label WHERE { ?e a kg:Benchmark ; skos:prefLabel ?label } ORDER BY ?label"
+# Parameters that make every shipped query return rows on small.trig; a new query must be added here.
+NAMED_PARAMS = {
+    "acronyms": {},
+    "claims-beating": {"method": "ReFT"},
+    "co-used-datasets": {},
+    "methods-on-benchmark": {"benchmark": "GSM8K"},
+    "papers-proposing": {"method": "self consistency"},
+    "results-for-benchmark": {"benchmark": "gsm-8k"},
+    "search-claims": {"text": "OUTPERFORMS"},
+    "top-benchmarks": {},
+    "top-entities": {"type": "dataset"},
+}
+HOSTILE = ['"} UNION { ?s ?p ?o }', "'", '"', "{", "}", "\\", '") } #', "} ; DROP ALL ; {"]
+
+
+@pytest.fixture(scope="module")
+def store():
+    return small_store()
+
+
+@pytest.fixture(scope="module")
+def disk_store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("query") / "store"
+    small_store(path)
+    return path
+
+
+def named(store, name: str, **params: str) -> SelectResult:
+    query = get_query(name)
+    result = run_query(store, query.text, bind_params(query, params, store))
+    assert isinstance(result, SelectResult)
+    return result
+
+
+def column(result: SelectResult, name: str) -> list[str]:
+    return [row[result.variables.index(name)].value for row in result.rows]
+
+
+def test_select_answers_in_every_results_format(store):
+    result = run_query(store, LABELS)
+    assert isinstance(result, SelectResult)
+    assert column(result, "label") == ["GSM8K", "ImageNet", "MathQA", "SVAMP"]
+    doc = json.loads(render(result, "json"))
+    assert doc["head"]["vars"] == ["e", "label"]
+    assert doc["results"]["bindings"][0]["label"] == {"type": "literal", "value": "GSM8K"}
+    rows = list(csv.reader(io.StringIO(render(result, "csv").decode())))
+    assert rows[0] == ["e", "label"] and rows[1] == [ENTITY + "gsm8k", "GSM8K"]
+    assert render(result, "tsv").decode().splitlines()[1] == f'<{ENTITY}gsm8k>\t"GSM8K"'
+    parsed = ox.parse_query_results(render(result, "xml"), ox.QueryResultsFormat.XML)
+    assert [s["label"].value for s in parsed] == column(result, "label")
+
+
+def test_table_shortens_iris_truncates_cells_and_counts_rows(store):
+    result = run_query(
+        store, "SELECT ?c ?t WHERE { ?c a kg:Claim ; kg:text ?t } ORDER BY DESC(STRLEN(?t)) LIMIT 1"
+    )
+    table = render(result, "table", base="https://w3id.org/kg/id/").decode()
+    header, rule, row, count = table.splitlines()
+    assert header.split() == ["?c", "?t"] and set(rule) <= {"-", " "}
+    assert row.startswith("claim/") and row.endswith("…")
+    assert count == "1 row"
+
+
+def test_literal_datatypes_and_languages_survive_json(store):
+    result = run_query(
+        store, "SELECT ?d ?l WHERE { BIND(\"2024-01-17\"^^xsd:date AS ?d) BIND('x'@en AS ?l) }"
+    )
+    binding = json.loads(render(result, "json"))["results"]["bindings"][0]
+    assert binding["d"]["datatype"] == "http://www.w3.org/2001/XMLSchema#date"
+    assert binding["l"] == {"type": "literal", "value": "x", "xml:lang": "en"}
+
+
+def test_ask_and_graph_answers(store):
+    assert run_query(store, "ASK { ?p kg:proposes ?m }") == AskResult(True)
+    assert json.loads(render(AskResult(False), "json")) == {"head": {}, "boolean": False}
+    graph = run_query(store, "CONSTRUCT { ?p kg:proposes ?m } WHERE { ?p kg:proposes ?m }")
+    assert isinstance(graph, GraphResult) and len(graph.triples) == 4
+    for fmt, rdf_format in [
+        ("ttl", ox.RdfFormat.TURTLE),
+        ("nt", ox.RdfFormat.N_TRIPLES),
+        ("xml", ox.RdfFormat.RDF_XML),
+    ]:
+        assert {q.triple for q in ox.parse(render(graph, fmt), rdf_format)} == set(graph.triples)
+    assert b"kg:proposes" in render(graph, "table")  # a table of a graph is Turtle with the project prefixes
+    with pytest.raises(QueryError, match="graph answer"):
+        render(graph, "csv")
+
+
+def test_row_cap_and_cancellation(store):
+    capped = run_query(store, LABELS, max_rows=2)
+    assert len(capped.rows) == 2 and capped.truncated
+    assert not run_query(store, LABELS, max_rows=4).truncated
+    assert "capped" in render(capped, "table").decode()
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(QueryTimeout):
+        run_query(store, LABELS, cancel=stop)
+
+
+def test_malformed_query_and_unprojected_binding_are_query_errors(store):
+    with pytest.raises(QueryError, match="malformed"):
+        run_query(store, "SELEKT * WHERE { ?s ?p ?o }")
+    with pytest.raises(QueryError, match="bind"):
+        run_query(store, "SELECT ?e WHERE { ?e skos:prefLabel ?name }", {"name": ox.Literal("GSM8K")})
+
+
+def test_every_named_query_is_documented_and_answers_on_the_small_graph(store):
+    queries = load_queries()
+    assert set(queries) == set(NAMED_PARAMS)
+    for name, query in queries.items():
+        assert query.summary.endswith(".") and query.description, name
+        assert all(p.help for p in query.params), name
+        assert {p.name for p in query.params} == set(NAMED_PARAMS[name]), name
+        assert named(store, name, **NAMED_PARAMS[name]).rows, name
+
+
+def test_named_queries_answer_their_question(store):
+    top = named(store, "top-benchmarks")
+    assert column(top, "label")[:2] == ["GSM8K", "SVAMP"] and column(top, "papers")[:2] == ["3", "2"]
+    methods = named(store, "methods-on-benchmark", benchmark="GSM8K")
+    roles = dict(zip(column(methods, "label"), column(methods, "role"), strict=True))
+    assert roles["Reinforced Fine-Tuning"] == "proposed" and roles["Supervised Fine-Tuning"] == "used"
+    assert "Robust Fine-Tuning" not in roles
+    (beats,) = named(store, "claims-beating", method="ReFT").records()
+    assert beats["beats"].value == "Supervised Fine-Tuning" and beats["by"].value == "9 points"
+    assert set(beats["where"].value.split(", ")) == {"GSM8K", "MathQA"}
+    pairs = named(store, "co-used-datasets")
+    assert (column(pairs, "first")[0], column(pairs, "second")[0], column(pairs, "papers")[0]) == (
+        "COCO",
+        "ImageNet",
+        "2",
+    )
+    datasets = named(store, "top-entities", type="Dataset")
+    assert set(column(datasets, "label")) == {"COCO", "ImageNet", "CIFAR-10"}
+    acronyms = named(store, "acronyms")
+    assert column(acronyms, "acronym")[0] == "RFT" and column(acronyms, "meanings")[0] == "2"
+    assert column(named(store, "results-for-benchmark", benchmark="GSM8K"), "value") == ["75.3%"]
+
+
+def test_entity_parameters_resolve_names_and_report_ambiguity(store):
+    titles = column(named(store, "papers-proposing", method="Self-Consistency"), "title")
+    assert titles == ["Self-Consistency Improves Chain of Thought Reasoning in Language Models"]
+    with pytest.raises(NotFoundError, match="ambiguous"):
+        named(store, "papers-proposing", method="RFT")
+    with pytest.raises(NotFoundError, match="no entity"):
+        named(store, "papers-proposing", method="GSM8K")  # a benchmark, not a method
+
+
+def test_parameters_are_checked_against_the_declaration(store):
+    query = get_query("top-entities")
+    with pytest.raises(QueryError, match="needs --param type"):
+        bind_params(query, {}, store)
+    with pytest.raises(QueryError, match="no parameter colour"):
+        bind_params(query, {"type": "Method", "colour": "red"}, store)
+    with pytest.raises(NotFoundError, match="unknown entity type"):
+        bind_params(query, {"type": "Gadget"}, store)
+    with pytest.raises(NotFoundError, match="top-benchmarks"):
+        get_query("top-benchmark")
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_string_parameters_are_bound_as_plain_literals(store, text):
+    assert named(store, "search-claims", text=text).rows == ()
+    with pytest.raises(NotFoundError):
+        named(store, "papers-proposing", method=text)
+    adhoc = run_query(
+        store, "SELECT ?name ?e WHERE { ?e skos:prefLabel ?name }", adhoc_bindings({"name": text})
+    )
+    assert adhoc.rows == ()
+
+
+def test_a_literal_with_quotes_and_braces_matches_itself():
+    odd = 'we say "it works" } UNION { ?s ?p ?o } here'
+    local = small_store()
+    claim = f"e:odd a kg:Claim ; kg:text {json.dumps(odd)} ; kg:inPaper p:x ."
+    add_trig(local, f"g:odd {{ {claim} p:x dcterms:title 'Odd' }}")
+    assert column(named(local, "search-claims", text='"it works" } UNION {'), "sentence") == [odd]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=30))
+def test_search_claims_returns_only_sentences_containing_the_text(store, text):
+    sentences = column(named(store, "search-claims", text=text), "sentence")
+    assert all(text.lower() in s.lower() for s in sentences)
+
+
+def test_header_parser_reads_summary_description_and_params():
+    query = parse_header(
+        "demo", "# Summary line.\n#\n# More words\n# here.\n# @param x entity:Method The X.\nSELECT ?x {}"
+    )
+    assert (query.summary, query.description) == ("Summary line.", "More words here.")
+    assert [(p.name, p.kind, p.entity_type, p.help) for p in query.params] == [
+        ("x", "entity", "Method", "The X.")
+    ]
+    with pytest.raises(QueryError, match="kind"):
+        parse_header("bad", "# S.\n# @param x number The X.\nSELECT * {}")
+    with pytest.raises(QueryError, match="summary"):
+        parse_header("bare", "SELECT * {}")
+
+
+def test_cli_runs_text_file_and_named_queries(disk_store, tmp_path):
+    out = invoke(disk_store, "sparql", LABELS, "--format", "csv")
+    assert out.exit_code == 0 and out.output.splitlines()[1] == f"{ENTITY}gsm8k,GSM8K"
+    query_file = tmp_path / "q.rq"
+    query_file.write_text("ASK { ?p kg:evaluatesOn ?b }")
+    assert json.loads(invoke(disk_store, "sparql", "-f", str(query_file), "--format", "json").output)[
+        "boolean"
+    ]
+    named_out = invoke(disk_store, "sparql", "--named", "methods-on-benchmark", "--param", "benchmark=GSM8K")
+    assert named_out.exit_code == 0 and "Reinforced Fine-Tuning" in named_out.output
+    construct = invoke(disk_store, "sparql", "CONSTRUCT WHERE { ?m kg:outperforms ?n }", "--format", "nt")
+    assert len(construct.output.strip().splitlines()) == 2
+
+
+def test_cli_lists_named_queries(disk_store):
+    listing = invoke(disk_store, "sparql", "--list")
+    assert "methods-on-benchmark  --param benchmark=<entity>" in listing.output
+    as_json = json.loads(invoke(disk_store, "sparql", "--list", "--format", "json").output)
+    assert {q["name"] for q in as_json} == set(NAMED_PARAMS)
+
+
+def test_cli_errors_have_exit_codes(disk_store):
+    assert invoke(disk_store, "sparql").exit_code == 2
+    assert invoke(disk_store, "sparql", "ASK {}", "--named", "acronyms").exit_code == 2
+    assert invoke(disk_store, "sparql", "--named", "acronyms", "--param", "novalue").exit_code == 2
+    bad = invoke(disk_store, "sparql", "SELECT WHERE {")
+    assert bad.exit_code == QueryError.exit_code and "malformed SPARQL" in bad.output
+    unknown = invoke(disk_store, "sparql", "--named", "acronym")
+    assert unknown.exit_code == NotFoundError.exit_code and "acronyms" in unknown.output
+    missing = invoke(disk_store.parent / "absent", "sparql", "ASK {}")
+    assert missing.exit_code == 4 and "no graph store" in missing.output
+
+
+def test_named_queries_run_on_a_graph_built_by_the_real_writer():
+    from fixtures.rdf.sample import sample_store
+
+    built = sample_store()
+    assert column(named(built, "top-benchmarks"), "label")[0] == "GSM8K"
+    (beats,) = named(built, "claims-beating", method="ReFT").records()
+    assert beats["beats"].value == "supervised fine-tuning" and beats["by"].value == "9.2%"
+    values = column(named(built, "results-for-benchmark", benchmark="GSM8K"), "value")
+    assert sorted(values) == ["9.2%", "from 17% to 60%"]
