@@ -111,7 +111,7 @@ class SparqlServer(ThreadingHTTPServer):
         self.store = store
         self.settings = settings
         self.pool = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="kg-sparql")
-        super().__init__(address, SparqlHandler)  # binds; on failure it calls server_close, which needs the pool
+        super().__init__(address, SparqlHandler)  # binds; a failure calls server_close, which needs the pool
 
     @property
     def url(self) -> str:
