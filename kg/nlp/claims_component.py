@@ -1,14 +1,12 @@
 """The ``kg_claims`` spaCy component: score each sentence as claim / non-claim and keep the claims.
 
-The score of a sentence blends a trained sentence classifier (a small TextCatBOW pipeline shipped in
-kg/models/claims/, trained by ``python -m pipelines.claims``) with the cue rules of
-:mod:`kg.nlp.claims_cues`: ``score = (1 - cue_weight) * p_model + cue_weight * cue_score``; availability
-notes ("code is available at ...") score 0. Without a model the cue score alone is used. Sentences with
-``score >= threshold`` are stored in ``doc.spans[spans_key]``; their scores in
-``doc.spans[spans_key].attrs["scores"]`` (parallel list).
-
-The classifier sees each sentence with its position in the abstract (:func:`classifier_text`), because where
-a sentence sits (results come last) is much of what makes it a claim.
+Two stages, both shipped in kg/models/claims/ and trained by ``python -m weasel run all pipelines/claims``:
+a small TextCatBOW pipeline scores each sentence alone (claim, role, domain), then
+:mod:`kg.nlp.claims_context` decides from those scores in context (neighbours, position, cue rules).
+Without a model (``model = ""``) the cue-rule score of :mod:`kg.nlp.claims_cues` is used alone.
+Availability notes ("code is available at ...") always score 0. Sentences with ``score >= threshold`` are
+stored in ``doc.spans[spans_key]``, their scores in ``doc.spans[spans_key].attrs["scores"]`` (a list
+parallel to the spans, as spaCy's spancat does).
 """
 
 from __future__ import annotations
@@ -19,6 +17,7 @@ from typing import TYPE_CHECKING
 from spacy.language import Language
 
 from kg.errors import ModelError
+from kg.nlp.claims_context import ContextModel, features
 from kg.nlp.claims_cues import AVAILABILITY, cue_score
 
 if TYPE_CHECKING:
@@ -26,7 +25,8 @@ if TYPE_CHECKING:
 
 BUILTIN = "builtin"
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "claims"
-CLAIM_LABEL = "CLAIM"
+CONTEXT_FILE = "context.json"
+RULES_THRESHOLD = 0.5  # cue scores are 0.1 / 0.2 / 0.6 / 0.9: one result cue makes a claim
 
 
 def classifier_text(sentence: str, index: int, count: int) -> str:
@@ -47,17 +47,18 @@ def classifier_text(sentence: str, index: int, count: int) -> str:
     return f"kgpos{where} kgquarter{quarter} {sentence}"
 
 
-def load_classifier(model: str) -> Language | None:
-    """The trained sentence classifier named by the component's ``model`` setting.
+def load_models(model: str) -> tuple[Language, ContextModel] | None:
+    """The trained sentence classifier and context model named by the component's ``model`` setting.
 
     Args:
-        model: "builtin" (kg/models/claims/ when it holds a model, else none), "" (cue rules only), or a path.
+        model: "builtin" (kg/models/claims/ when it holds a model, else none), "" (cue rules only), or the
+            path of a folder holding a spaCy pipeline and context.json.
 
     Returns:
-        The loaded spaCy pipeline, or None for rules only.
+        (classifier pipeline, context model), or None for cue rules only.
 
     Raises:
-        ModelError: an explicit path holds no loadable pipeline.
+        ModelError: an explicit path holds no loadable pipeline or context model.
     """
     import spacy
 
@@ -67,38 +68,39 @@ def load_classifier(model: str) -> Language | None:
     if model == BUILTIN and not (path / "config.cfg").exists():
         return None
     try:
-        return spacy.load(path)
+        classifier = spacy.load(path)
     except (OSError, ValueError) as error:
         raise ModelError(f"cannot load the claim classifier from {path}: {error}") from error
+    return classifier, ContextModel.from_disk(path / CONTEXT_FILE)
 
 
 class ClaimDetector:
     """Marks the claim sentences of a doc; see the module docstring for the scoring."""
 
     def __init__(
-        self, classifier: Language | None, *, threshold: float, cue_weight: float, spans_key: str
+        self,
+        models: tuple[Language, ContextModel] | None,
+        *,
+        threshold: float | None,
+        spans_key: str,
     ) -> None:
-        self.classifier = classifier
-        self.threshold = threshold
-        self.cue_weight = cue_weight
+        self.models = models
+        default = models[1].threshold if models else RULES_THRESHOLD
+        self.threshold = default if threshold is None else threshold
         self.spans_key = spans_key
-
-    def _model_scores(self, texts: list[str]) -> list[float]:
-        """P(claim) from the classifier for each classifier text (the cue score when there is no model)."""
-        if self.classifier is None:
-            return [cue_score(t) for t in texts]
-        return [d.cats.get(CLAIM_LABEL, 0.0) for d in self.classifier.pipe(texts, batch_size=256)]
 
     def score_sentences(self, sentences: list[str]) -> list[float]:
         """Claim scores for the sentences of one doc, in order."""
-        count = len(sentences)
-        texts = [classifier_text(s, i, count) for i, s in enumerate(sentences)]
-        model = self._model_scores(texts)
-        weight = self.cue_weight if self.classifier is not None else 0.0
-        return [
-            0.0 if AVAILABILITY.search(s) else (1 - weight) * p + weight * cue_score(s)
-            for s, p in zip(sentences, model, strict=True)
-        ]
+        cues = [cue_score(s) for s in sentences]
+        if self.models is None:
+            scores = cues
+        else:
+            classifier, context = self.models
+            count = len(sentences)
+            texts = [classifier_text(s, i, count) for i, s in enumerate(sentences)]
+            cats = [doc.cats for doc in classifier.pipe(texts, batch_size=256)]
+            scores = context.scores(features(cats, cues))
+        return [0.0 if AVAILABILITY.search(s) else p for s, p in zip(sentences, scores, strict=True)]
 
     def __call__(self, doc: Doc) -> Doc:
         """Score the doc's sentences and store those at or above the threshold."""
@@ -112,29 +114,27 @@ class ClaimDetector:
 
 @Language.factory(
     "kg_claims",
-    default_config={"model": BUILTIN, "threshold": 0.5, "cue_weight": 0.3, "spans_key": "kg_claims"},
+    default_config={"model": BUILTIN, "threshold": None, "spans_key": "kg_claims"},
     assigns=["doc.spans"],
     requires=["token.is_sent_start"],
 )
 def make_claim_detector(
-    nlp: Language, name: str, *, model: str, threshold: float, cue_weight: float, spans_key: str
+    nlp: Language, name: str, *, model: str, threshold: float | None, spans_key: str
 ) -> ClaimDetector:
     """Build the kg_claims component.
 
     Args:
         nlp: the pipeline it is added to (unused; spaCy passes it).
         name: the component name (unused; spaCy passes it).
-        model: "builtin", "" for cue rules only, or a path to a trained classifier pipeline.
-        threshold: minimum blended score for a sentence to count as a claim.
-        cue_weight: share of the cue-rule score in the blend when a model is loaded.
+        model: "builtin", "" for cue rules only, or a path to a trained claims model folder.
+        threshold: minimum score for a sentence to count as a claim; None takes the threshold tuned with
+            the model (or RULES_THRESHOLD for cue rules only).
         spans_key: the doc.spans key the claim sentences go to.
 
     Returns:
         The component.
 
     Raises:
-        ModelError: ``model`` is a path that holds no loadable pipeline.
+        ModelError: ``model`` is a path that holds no loadable model.
     """
-    return ClaimDetector(
-        load_classifier(model), threshold=threshold, cue_weight=cue_weight, spans_key=spans_key
-    )
+    return ClaimDetector(load_models(model), threshold=threshold, spans_key=spans_key)

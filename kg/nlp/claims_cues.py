@@ -59,7 +59,13 @@ AIM = re.compile(
 )
 
 # The paper referring to its own method ("our model", "we", "the proposed approach", "it").
-OWN_WORK = _words(r"our", r"we", r"the proposed", r"this (?:method|model|approach|framework|system)", r"it")
+OWN_WORK = _words(
+    r"our",
+    r"we",
+    r"it",
+    r"(?:the|this) (?:proposed |new |resulting )?"
+    r"(?:method|model|approach|framework|system|algorithm|technique)",
+)
 COMPARISON = _words(
     r"outperform\w*",
     r"surpass\w*",

@@ -4,7 +4,8 @@ Rules over the entity mentions of one field and the claims found in it; every re
 (or claim) that supports it as evidence. Pure functions over kg.types values, no spaCy.
 
 - proposes: the paper's own named method: "we introduce/propose/present X", "a method called X", an acronym
-  defined right after such a verb, or the "X: ..." prefix of the title.
+  defined right after such a verb, or a name-like "X: ..." prefix of the title ("Reinforcement Learning: A
+  Survey" proposes nothing).
 - uses: methods and datasets named but neither proposed nor beaten as baselines.
 - evaluatesOn: benchmarks, and datasets in sentences that evaluate ("experiments on", "results on").
 - addresses: tasks. measuredBy: metrics.
@@ -38,6 +39,8 @@ EVALUATION = re.compile(
     r"surpass\w*|accuracy|scores?|state[- ]of[- ]the[- ]art|performance)\b",
     re.IGNORECASE,
 )
+# A name, not a generic phrase: one word, or a word with an inner capital or a digit ("DeepSeek-R1", "GPT4o").
+NAME_LIKE = re.compile(r"^\S+$|\b\w*(?:[a-z][A-Z]|[A-Z]{2}|\d)\w*")
 MAX_PROPOSE_GAP = 100  # characters between "we propose" and the name it introduces
 
 PAPER_TYPE = {"Task": "addresses", "Metric": "measuredBy", "Benchmark": "evaluatesOn"}
@@ -59,7 +62,8 @@ def _proposed_in_sentence(sentence: Span, methods: list[Mention]) -> list[Mentio
             if mention.span.start < verb_end or len(gap) > MAX_PROPOSE_GAP:
                 continue
             if mention.acronym is not None or not NOT_PROPOSED.search(gap):
-                chosen.append(mention)
+                if mention not in chosen:
+                    chosen.append(mention)
                 break
     return chosen
 
@@ -79,7 +83,7 @@ def proposed_methods(mentions: Iterable[Mention], text: str, field: Field) -> li
     chosen: list[Mention] = []
     if field == "title" and ":" in text:
         colon = text.index(":")
-        chosen += [m for m in methods if m.span.end <= colon]
+        chosen += [m for m in methods if m.span.end <= colon and NAME_LIKE.search(m.span.text)]
     by_sentence: dict[tuple[int, int], list[Mention]] = {}
     for mention in methods:
         by_sentence.setdefault(mention.sentence, []).append(mention)
