@@ -60,9 +60,14 @@ def _reversed_value_range(x: Extraction) -> None:
     x.claims[0] = dataclasses.replace(x.claims[0], values=(value,))
 
 
+def _unknown_entity_type(x: Extraction) -> None:
+    x.mentions[1] = dataclasses.replace(x.mentions[1], type="Model")  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     ("breakage", "in_report"),
     [
+        (_unknown_entity_type, "entity's types"),
         (_empty_mention, "oa:start"),
         (_unknown_claim_kind, "kg:kind"),
         (_unknown_field, "kg:field"),

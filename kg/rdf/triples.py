@@ -43,7 +43,7 @@ class _PaperGraph:
     """Accumulates the triples of one paper; one method per part of the data model."""
 
     def __init__(self, extraction: Extraction, base: str) -> None:
-        self.x = extraction
+        self.extraction = extraction
         self.base = base
         self.key = extraction.record.id
         self.paper = iris.paper_iri(base, self.key)
@@ -65,7 +65,7 @@ class _PaperGraph:
 
     def mention_facts(self) -> None:
         """Types, labels, surface forms and acronyms of every mention (duplicates included)."""
-        for m in self.x.mentions:
+        for m in self.extraction.mentions:
             facts = self.facts(m.key)
             facts.types.add(m.type)
             facts.labels[m.label] += 1
@@ -131,9 +131,9 @@ class _PaperGraph:
     def acronym_definitions(self) -> None:
         """Acronym definitions whose long or short span is a mention: the entity gets both forms."""
         by_span: dict[SpanKey, list[str]] = defaultdict(list)
-        for m in self.x.mentions:
+        for m in self.extraction.mentions:
             by_span[_key(m.span)].append(m.key)
-        for a in self.x.acronyms:
+        for a in self.extraction.acronyms:
             for key in by_span.get(_key(a.long), []) + by_span.get(_key(a.short), []):
                 self.facts(key).acronyms.add(a.short.text)
                 self.facts(key).surfaces.add(a.long.text)
@@ -167,7 +167,7 @@ class _PaperGraph:
             self.add(node, OX_KG.direction, ox.Literal(c.direction))
         parts = ((OX_KG.subject, (c.subject,) if c.subject else ()), (OX_KG.baseline, c.baselines))
         parts += ((OX_KG.dataset, c.datasets), (OX_KG.metric, c.metrics))
-        about = {m.key for m in self.x.mentions if _inside(m.span, c.span)}
+        about = {m.key for m in self.extraction.mentions if _inside(m.span, c.span)}
         for predicate, keys in parts:
             for key in keys:
                 self.add(node, predicate, self.entity(key))

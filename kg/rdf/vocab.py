@@ -49,7 +49,9 @@ class OxNamespace:
     def __getattr__(self, name: str) -> ox.NamedNode:
         if name.startswith("_"):
             raise AttributeError(name)
-        return self[name]
+        term = self[name]
+        setattr(self, name, term)  # later lookups find the attribute and skip __getattr__
+        return term
 
 
 OX_KG = OxNamespace(str(KG))

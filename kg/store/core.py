@@ -42,6 +42,8 @@ class KgStore:
         """Run a SPARQL query over the union of all graphs with the project prefixes predefined.
 
         User values must come in ``bindings`` (variable name -> RDF term), never pasted into ``sparql``.
+        The union repeats a triple once per named graph that holds it (entity types and labels sit in every
+        paper graph that mentions the entity), so count with DISTINCT.
         Oxigraph pre-binds them (SPARQL-dev SEP-0007) and requires each bound variable to be projected,
         so a SELECT that takes ``?name`` as input also lists ``?name`` in its SELECT clause.
 

