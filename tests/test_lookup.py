@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from fixtures.query.helpers import ENTITY, invoke, small_store
+from fixtures.query.helpers import ENTITY, add_trig, invoke, small_store
 
 from kg.errors import NotFoundError
+from kg.query.cache import cache_path
 from kg.query.card import entity_card, format_card
 from kg.query.lookup import LabelIndex, normalise, resolve_one
 
@@ -164,3 +165,20 @@ def test_lookup_does_not_import_spacy_or_networkx(disk_store):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_labels_are_cached_beside_the_store_until_it_changes(tmp_path):
+    store = small_store(tmp_path / "store")
+    assert labels(LabelIndex.from_store(store).resolve("GSM8K")) == ["GSM8K"]
+    cache = cache_path(store, "labels")
+    data = json.loads(cache.read_text())
+    gsm8k = next(row for row in data["document"]["entities"] if row[0] == ENTITY + "gsm8k")
+    gsm8k[3].append("Grade School Maths")
+    cache.write_text(json.dumps(data))
+    assert labels(LabelIndex.from_store(store).resolve("grade school maths")) == [
+        "GSM8K"
+    ]  # read from the cache
+    add_trig(store, "g:new { e:gsm8k skos:altLabel 'GSM 8k v2' }")
+    rebuilt = LabelIndex.from_store(store)
+    assert rebuilt.resolve("grade school maths").status == "unknown"
+    assert labels(rebuilt.resolve("GSM 8k v2")) == ["GSM8K"]

@@ -9,8 +9,9 @@ import pytest
 from fixtures.query.helpers import BASE, ENTITY, add_trig, invoke, small_store
 
 from kg.errors import NotFoundError
-from kg.query.neighbourhood import neighbours, paths, related
-from kg.query.view import build_view, cache_path, fingerprint, load_view
+from kg.query.cache import cache_path, fingerprint
+from kg.query.neighbourhood import neighbours, paths, personalised_pagerank, related
+from kg.query.view import build_view, load_view
 
 REFT, SFT, GSM8K, COT = (ENTITY + n for n in ("reft", "sft", "gsm8k", "cot"))
 REFT_PAPER = BASE + "paper/arxiv:2401.08967"
@@ -45,20 +46,21 @@ def test_view_keeps_papers_entities_and_typed_edges(view):
 
 def test_view_is_cached_beside_the_store_until_the_store_changes(tmp_path):
     store = small_store(tmp_path / "store")
-    first = load_view(store)
-    cache = cache_path(store)
+    before = fingerprint(store)
+    load_view(store)
+    cache = cache_path(store, "view")
     assert cache == tmp_path / "store.view.json" and cache.exists()
     data = json.loads(cache.read_text())
-    data["nodes"][0][2] = "label from the cache"
+    data["document"]["nodes"][0][2] = "label from the cache"
     cache.write_text(json.dumps(data))
     assert next(iter(load_view(store).nodes.values())).label == "label from the cache"  # the cache was used
     add_trig(store, "g:new { p:new a kg:Paper ; dcterms:title 'A new paper' ; kg:uses e:gsm8k . }")
-    assert fingerprint(store) != first.fingerprint
+    assert fingerprint(store) != before
     rebuilt = load_view(store)
     assert "label from the cache" not in {n.label for n in rebuilt.nodes.values()}
     assert rebuilt.nodes[BASE + "paper/new"].label == "A new paper"
     cache.write_text("{not json")
-    assert load_view(store).fingerprint == rebuilt.fingerprint  # a broken cache is rebuilt, not an error
+    assert load_view(store) == rebuilt  # a broken cache is rebuilt, not an error
 
 
 def test_view_survives_a_json_round_trip(view):
@@ -113,7 +115,7 @@ def test_unconnected_entities_have_no_path():
     store = small_store()
     add_trig(store, "g:lone { p:lone a kg:Paper ; kg:proposes e:lone . e:lone a kg:Method . }")
     add_trig(store, "<https://w3id.org/kg/id/graph/derived> { e:lone skos:prefLabel 'Lonely' }")
-    view = build_view(store, fingerprint(store))
+    view = build_view(store)
     with pytest.raises(NotFoundError, match="not connected"):
         paths(view, view.to_networkx(), REFT, ENTITY + "lone")
 
@@ -158,3 +160,17 @@ def test_cli_neighbors_path_related(disk_store):
     assert rel.exit_code == 0 and "Supervised Fine-Tuning (Method)" in rel.output
     assert (disk_store.parent / "store.view.json").exists()
     assert invoke(disk_store, "path", "RFT", "GSM8K").exit_code == NotFoundError.exit_code
+
+
+def test_personalised_pagerank_is_a_distribution_centred_on_the_source():
+    import networkx as nx
+
+    star = nx.star_graph(4)  # centre 0, leaves 1..4
+    from_leaf = personalised_pagerank(star, 1)
+    assert sum(from_leaf.values()) == pytest.approx(1.0)
+    assert from_leaf[0] > from_leaf[1] > from_leaf[2] == pytest.approx(from_leaf[3])  # hub, source, others
+    star.add_node("alone")
+    assert personalised_pagerank(star, 0)["alone"] == 0.0
+    path = nx.path_graph(5)
+    ranks = personalised_pagerank(path, 0)
+    assert [ranks[i] > ranks[i + 1] for i in range(1, 4)] == [True, True, True]  # farther along, less weight

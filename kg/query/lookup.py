@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kg.errors import NotFoundError
+from kg.query.cache import cached
+from kg.query.sparql import select
 from kg.rdf.vocab import ENTITY_CLASS, KG
 from kg.store import KgStore
 from kg.types import ENTITY_TYPES
@@ -27,13 +29,17 @@ SUGGEST = 65.0  # lowest score still worth suggesting for an unknown name
 # Types that also answer for a more general one: a benchmark is a dataset (kg:Benchmark ⊑ kg:Dataset).
 SUBTYPES: dict[str, frozenset[str]] = {"Dataset": frozenset({"Dataset", "Benchmark"})}
 
-LABEL_INDEX = f"""
-SELECT ?entity ?type ?label ?form WHERE {{
+ENTITIES = f"""
+SELECT DISTINCT ?entity ?type ?label WHERE {{
   VALUES ?type {{ {" ".join(f"<{iri}>" for iri in ENTITY_CLASS.values())} }}
   ?entity a ?type ; skos:prefLabel ?label .
-  {{ ?entity skos:prefLabel ?form }} UNION {{ ?entity skos:altLabel ?form }}
-  UNION {{ ?entity kg:label ?form }} UNION {{ ?entity kg:acronym ?form }} UNION {{ ?entity kg:key ?form }}
 }}
+"""
+FORMS = """
+SELECT DISTINCT ?entity ?form WHERE {
+  VALUES ?property { skos:altLabel kg:label kg:acronym kg:key }
+  ?entity ?property ?form .
+}
 """
 
 
@@ -88,7 +94,7 @@ def _fuzzy_form(text: str) -> str:
 
 
 class LabelIndex:
-    """All names of all entities, loaded with one query, matched in memory.
+    """All names of all entities, loaded once, matched in memory.
 
     Args:
         forms: (entity, surface form) pairs; an entity appears once per form.
@@ -109,19 +115,20 @@ class LabelIndex:
 
     @classmethod
     def from_store(cls, store: KgStore) -> LabelIndex:
-        """Read every entity's labels, acronyms and key from the store (one SPARQL query)."""
-        from kg.query.sparql import select
+        """Every entity's labels, acronyms and key: from the cache beside the store while it is valid
+        (see kg.query.cache), else read with two queries.
 
-        labels: dict[str, str] = {}
-        types: dict[str, set[str]] = defaultdict(set)
-        forms: list[tuple[str, str]] = []
-        for entity, type_, label, form in select(store, LABEL_INDEX).rows:
-            iri = entity.value
-            labels[iri] = min(labels.get(iri, label.value), label.value)  # one prefLabel expected; be stable
-            types[iri].add(type_.value.rsplit("#", 1)[-1])
-            forms.append((iri, form.value))
-        made = {iri: Entity(iri, labels[iri], tuple(sorted(types[iri]))) for iri in labels}
-        return cls([(made[iri], form) for iri, form in dict.fromkeys(forms)])
+        Raises:
+            QueryError: the store could not be queried.
+        """
+        document = cached(store, "labels", lambda: _read_labels(store))
+        return cls(
+            [
+                (Entity(iri, label, tuple(types)), form)
+                for iri, label, types, forms in document["entities"]
+                for form in [label, *forms]
+            ]
+        )
 
     def resolve(self, name: str, type_: str | None = None, *, limit: int = 10) -> Resolution:
         """Match a user's name (or an entity IRI) against the index.
@@ -165,6 +172,26 @@ class LabelIndex:
             if keep(iri) and (iri not in best or score > best[iri].score):
                 best[iri] = Candidate(self.entities[iri], self._originals[i], float(score))
         return best
+
+
+def _read_labels(store: KgStore) -> dict:
+    """``{"entities": [[iri, preferred label, [type names], [other forms]], ...]}`` from the store."""
+    labels: dict[str, str] = {}
+    types: dict[str, set[str]] = defaultdict(set)
+    for entity, type_, label in select(store, ENTITIES).rows:
+        labels[entity.value] = min(
+            labels.get(entity.value, label.value), label.value
+        )  # one expected; be stable
+        types[entity.value].add(type_.value.rsplit("#", 1)[-1])
+    forms: dict[str, set[str]] = defaultdict(set)
+    for entity, form in select(store, FORMS).rows:
+        if entity.value in labels:
+            forms[entity.value].add(form.value)
+    rows = [
+        [iri, label, sorted(types[iri]), sorted(forms[iri] - {label})]
+        for iri, label in sorted(labels.items())
+    ]
+    return {"entities": rows}
 
 
 def canonical_type(type_: str) -> str:

@@ -183,7 +183,7 @@ def related(
     shared = {n: _shared_papers(view, graph, source, n) for n in local if view.nodes[n].kind == "entity"}
     shared.pop(source, None)
     if method == "pagerank":
-        scores = nx.pagerank(local, alpha=PAGERANK_ALPHA, personalization={source: 1.0})
+        scores = personalised_pagerank(local, source)
     else:
         scores = {n: float(len(papers)) for n, papers in shared.items()}
     ranked = sorted(
@@ -193,6 +193,38 @@ def related(
         RelatedEntity(view.nodes[n], scores[n], len(shared[n]), _reason(view, local, source, n, shared[n]))
         for n in ranked[:limit]
     ]
+
+
+def personalised_pagerank(
+    graph: nx.Graph, source: str, *, iterations: int = 100, tolerance: float = 1e-9
+) -> dict[str, float]:
+    """PageRank of every node for a walker that restarts at ``source`` with probability 1 - PAGERANK_ALPHA.
+
+    Plain power iteration rather than ``networkx.pagerank``, which needs SciPy (not a kg dependency, and
+    slow to import); neighbourhoods are small, so a few dozen sweeps over the edges are cheap.
+
+    Returns:
+        Node -> score; the scores sum to 1.
+    """
+    nodes = list(graph)
+    position = {node: i for i, node in enumerate(nodes)}
+    adjacency = [[position[n] for n in graph[node]] for node in nodes]
+    start = position[source]
+    rank = [0.0] * len(nodes)
+    rank[start] = 1.0
+    for _ in range(iterations):
+        spread = [0.0] * len(nodes)
+        for i, value in enumerate(rank):
+            if value and adjacency[i]:
+                share = PAGERANK_ALPHA * value / len(adjacency[i])
+                for j in adjacency[i]:
+                    spread[j] += share
+        spread[start] += 1.0 - sum(spread)  # restarts, and walkers stuck on isolated nodes
+        change = sum(abs(a - b) for a, b in zip(spread, rank, strict=True))
+        rank = spread
+        if change < tolerance:
+            break
+    return dict(zip(nodes, rank, strict=True))
 
 
 def _shared_papers(view: GraphView, graph: nx.Graph, a: str, b: str) -> list[str]:

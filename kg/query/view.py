@@ -3,21 +3,16 @@
 The RDF graph holds mentions, claims, values and assertions that graph algorithms do not need; the view
 keeps only the nodes people navigate (papers and entities) and the edges between them (a paper's
 proposes/uses/evaluatesOn/addresses/measuredBy links, ``mentions`` where no typed link exists, and entity
-``outperforms`` edges). Reading it from the store costs three queries over the whole graph, so it is saved
-as JSON beside the store (``<store>.view.json``) together with a fingerprint of the store (a hash of its
-sorted named-graph names: every build that changes a paper changes that set) and reused until the
-fingerprint differs. JSON, not pickle, so a cache file can never run code.
+``outperforms`` edges). Reading it costs three whole-graph queries, so it is cached beside the store as
+``<store>.view.json`` until the next build changes the store (see kg.query.cache).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from kg.query.cache import cached
 from kg.query.sparql import select
 from kg.rdf.vocab import ENTITY_CLASS, RELATION
 from kg.store import KgStore
@@ -25,7 +20,6 @@ from kg.store import KgStore
 if TYPE_CHECKING:
     import networkx as nx
 
-VIEW_VERSION = 1  # bump when the view's content or file layout changes, so old caches are rebuilt
 ENTITY_NODES = f"""
 SELECT ?node ?type ?label WHERE {{
   VALUES ?type {{ {" ".join(f"<{iri}>" for iri in ENTITY_CLASS.values())} }}
@@ -82,14 +76,10 @@ class GraphView:
 
     nodes: dict[str, Node]
     edges: tuple[Edge, ...]
-    fingerprint: str
 
     def to_json(self) -> dict:
-        order = list(self.nodes)
-        position = {iri: i for i, iri in enumerate(order)}
+        position = {iri: i for i, iri in enumerate(self.nodes)}
         return {
-            "version": VIEW_VERSION,
-            "fingerprint": self.fingerprint,
             "nodes": [[n.iri, n.kind, n.label, list(n.types), n.date] for n in self.nodes.values()],
             "edges": [[position[e.source], e.relation, position[e.target]] for e in self.edges],
         }
@@ -100,7 +90,7 @@ class GraphView:
             Node(iri, kind, label, tuple(types), date) for iri, kind, label, types, date in data["nodes"]
         ]
         edges = tuple(Edge(nodes[s].iri, rel, nodes[t].iri) for s, rel, t in data["edges"])
-        return cls({n.iri: n for n in nodes}, edges, data["fingerprint"])
+        return cls({n.iri: n for n in nodes}, edges)
 
     def to_networkx(self) -> nx.Graph:
         """An undirected networkx graph; each edge keeps ``links``: the (relation, source IRI) pairs it stands
@@ -118,56 +108,16 @@ class GraphView:
         return graph
 
 
-def fingerprint(store: KgStore) -> str:
-    """A hash of the store's sorted named-graph names (and of the view format version)."""
-    digest = hashlib.sha256(f"kg-view-{VIEW_VERSION}\n".encode())
-    for name in sorted(graph.value for graph in store.graphs()):
-        digest.update(name.encode() + b"\n")
-    return digest.hexdigest()
-
-
-def cache_path(store: KgStore) -> Path | None:
-    """Where the view of an on-disk store is cached (``<store>.view.json``); None for in-memory stores."""
-    if store.path is None:
-        return None
-    return store.path.parent / f"{store.path.name}.view.json"
-
-
 def load_view(store: KgStore) -> GraphView:
-    """The view of the store as it is now: from the cache when its fingerprint matches, else rebuilt.
-
-    A rebuilt view is written back to the cache when the directory is writable; a cache that cannot be read
-    or written is not an error (the view is only slower to get).
+    """The view of the store as it is now, from the cache beside the store when it is still valid.
 
     Raises:
         QueryError: the store could not be queried.
     """
-    current = fingerprint(store)
-    path = cache_path(store)
-    if path is not None and path.exists():
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("version") == VIEW_VERSION and data.get("fingerprint") == current:
-                return GraphView.from_json(data)
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
-            pass  # unreadable or foreign cache: rebuild it
-    view = build_view(store, current)
-    if path is not None:
-        _write_atomically(path, json.dumps(view.to_json(), ensure_ascii=False))
-    return view
+    return GraphView.from_json(cached(store, "view", lambda: build_view(store).to_json()))
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` in one step so a concurrent reader never sees half a file; give up on OSError."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
-
-
-def build_view(store: KgStore, current: str) -> GraphView:
+def build_view(store: KgStore) -> GraphView:
     """Read the view from the store (three queries).
 
     ``mentions`` edges are kept only for pairs with no typed edge, so a paper that evaluates on GSM8K
@@ -190,4 +140,4 @@ def build_view(store: KgStore, current: str) -> GraphView:
     typed = {(e.source, e.target) for e in found if e.relation != "mentions"}
     edges = [e for e in found if e.relation != "mentions" or (e.source, e.target) not in typed]
     edges.sort(key=lambda e: (e.source, e.relation, e.target))
-    return GraphView(nodes, tuple(edges), current)
+    return GraphView(nodes, tuple(edges))
