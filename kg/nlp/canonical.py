@@ -1,0 +1,205 @@
+"""Canonical entity keys: the normalised name that decides which graph node a mention belongs to.
+
+Pure functions, no spaCy. Two surface forms get the same key when they differ only in
+
+- case and unicode look-alikes (NFKC, curly quotes, the many unicode dashes);
+- hyphenation and spacing: "fine tuning" / "fine-tuning" / "fine_tuning" become "fine tuning"; a hyphen or
+  space between letters and digits disappears ("GPT-4" / "GPT 4" / "GPT4" -> "gpt4", "CIFAR-10" / "CIFAR10"),
+  and bound prefixes join their word ("pre-training" / "pre training" / "pretraining" -> "pretraining");
+- plural of the last word ("LLMs" -> "llm", "Transformers" -> "transformer"), except all-capital names
+  ("TAGS") and words that only look plural ("analysis", "news", "robotics");
+- leading determiners and possessives ("the", "our", "this") and a trailing generic head after a name
+  ("GSM8K dataset" -> "gsm8k", "the MMLU benchmark" -> "mmlu"). The head is only stripped after a name
+  (a capital letter or a digit), so "language model" keeps its head.
+
+Keys stay readable (lower case, single spaces) because the graph derives entity IRIs from them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from kg.nlp.lexicon import word_set
+
+# Unicode hyphens, dashes and the minus sign, all folded to "-".
+_DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d]")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "`": "'"})
+_LEADING_WORD = re.compile(r"(\w+)[\s_\-]+(?=\w)")
+_POSSESSIVE = re.compile(r"'s$|(?<=s)'$")
+_EDGE_PUNCT = "-_ \t\n\"'()[]{}.,;:!?*"
+DETERMINERS = word_set("the a an our their its this these those his her your my such each every both either")
+# Trailing words that name what kind of thing a name is, not which one ("GSM8K dataset"), with how name-like
+# the rest must be for the head to go: "any" capital or digit ("Penn Treebank corpus"), a "strong" name whose
+# last word has an inner capital or a digit ("BERT model"; "Large Language Model" stays), or "always".
+_ANY_HEADS = (
+    "dataset datasets corpus corpora benchmark benchmarks suite testbed collection leaderboard challenge",
+    "data set|data sets|benchmark suite|evaluation suite|test set",
+)
+_STRONG_HEADS = "model models method methods framework frameworks algorithm algorithms approach architecture"
+GENERIC_HEADS: dict[str, str] = {
+    **dict.fromkeys(_ANY_HEADS[0].split() + _ANY_HEADS[1].split("|"), "any"),
+    **dict.fromkeys([*_STRONG_HEADS.split(), "metric", "score"], "strong"),
+    **dict.fromkeys(["task", "tasks", "problem"], "always"),
+}
+# Prefixes written joined, hyphenated or spaced ("pre-training", "pre training", "pretraining").
+BOUND_PREFIXES = word_set("pre post re co non semi sub multi inter intra fine un")
+# Words ending in "s" that are not plurals.
+NOT_PLURAL = word_set(
+    "news lens bias gas series species analysis synthesis thesis basis axis physics "
+    "mathematics economics ethics robotics genomics linguistics statistics dynamics "
+    "graphics semantics pragmatics mechanics optics diagnostics logistics kinetics "
+    "atlas chaos corpus status focus consensus virus census bus plus minus versus "
+    "previous various cross gauss iris mars always perhaps"
+)
+
+
+@dataclass(frozen=True)
+class KeyResult:
+    """A canonical key and why the surface text was folded into it.
+
+    ``merged_by`` is "head-stripped" when a determiner or generic head was removed, "normalised" when the
+    key differs from the plain lower-cased surface in any other way, and empty otherwise.
+    """
+
+    key: str
+    merged_by: str
+
+
+def fold_unicode(text: str) -> str:
+    """NFKC, straight quotes and ASCII hyphens, so look-alike characters never split a key."""
+    return _DASHES.sub("-", unicodedata.normalize("NFKC", text)).translate(_QUOTES)
+
+
+def singular(word: str) -> str:
+    """The singular of one word as written (case kept).
+
+    All-capital words stay ("TAGS", "MINDSTORES"), so do words with a digit and words that only look plural.
+    A capitalised acronym with a lower-case "s" loses it ("LLMs" -> "LLM").
+
+    Args:
+        word: one word, any case.
+
+    Returns:
+        The singular form, or ``word`` unchanged.
+    """
+    lower = word.lower()
+    if len(word) < 4 or not lower.endswith("s") or word.isupper() or any(c.isdigit() for c in word):
+        return word
+    if lower in NOT_PLURAL or lower.endswith(("ss", "us", "is", "ics", "ous", "'s")):
+        return word
+    if re.fullmatch(r"[A-Z][A-Za-z]*[A-Z]s", word):
+        return word[:-1]
+    if lower.endswith("ies") and len(word) > 4:
+        return word[:-3] + ("Y" if word[-3].isupper() else "y")
+    if lower.endswith(("sses", "xes", "ches", "shes", "zes")):
+        return word[:-2]
+    return word[:-1]
+
+
+def _is_name_like(text: str, strength: str) -> bool:
+    """Whether ``text`` is enough of a name for a generic head of the given strength to be dropped after it.
+
+    Args:
+        text: what precedes the head.
+        strength: "any" (a capital or digit anywhere), "strong" (the last word has a digit or a capital
+            after its first letter: "GPT-4", "LoRA", "BERT") or "always".
+    """
+    if strength == "always":
+        return True
+    if strength == "any":
+        return any(c.isupper() or c.isdigit() for c in text)
+    parts = re.split(r"[-/]", text.split()[-1])
+    return any(any(c.isdigit() for c in p) or any(c.isupper() for c in p[1:]) for p in parts)
+
+
+def strip_determiners(text: str) -> str:
+    """Drop leading determiners and possessives: "the MMLU benchmark" -> "MMLU benchmark"."""
+    while (match := _LEADING_WORD.match(text)) and match.group(1).lower() in DETERMINERS:
+        text = text[match.end() :]
+    return text
+
+
+def strip_generic_head(text: str) -> str:
+    """Drop a trailing generic head after a name: "GSM8K dataset" -> "GSM8K"; "language model" stays.
+
+    Args:
+        text: a surface form, determiners already stripped.
+
+    Returns:
+        The name without its head, or ``text`` unchanged when what precedes the head is not name-like
+        enough (see GENERIC_HEADS).
+    """
+    lower = text.lower()
+    for head, strength in GENERIC_HEADS.items():
+        if lower.endswith((" " + head, "-" + head)):
+            rest = text[: -len(head) - 1].rstrip(" -")
+            if rest and _is_name_like(rest, strength):
+                return strip_generic_head(rest)
+    return text
+
+
+def _join_parts(text: str) -> str:
+    """Lower-case ``text`` and unify hyphens, underscores and spaces between its parts.
+
+    Letters and digits join ("gpt-4" -> "gpt4", "cifar 10" -> "cifar10"), bound prefixes join their word
+    ("pre-training" -> "pretraining"), every other separator becomes one space.
+    """
+    parts = [p for p in re.split(r"[\s_\-]+", text.lower()) if p]
+    out = parts[:1]
+    for part in parts[1:]:
+        prev = out[-1]
+        letter_digit = prev[-1].isalpha() != part[0].isalpha() and prev[-1].isalnum() and part[0].isalnum()
+        if prev in BOUND_PREFIXES or (letter_digit and not (prev[-1].isdigit() and part[0].isdigit())):
+            out[-1] = prev + part
+        else:
+            out.append(part)
+    return " ".join(out)
+
+
+def _last_word_singular(text: str) -> str:
+    """``text`` with the last part of its last word made singular ("8K-LLMs" -> "8K-LLM")."""
+    head, sep, last = text.rpartition(" ")
+    stem, dash, tail = last.rpartition("-")
+    return head + sep + stem + dash + singular(tail)
+
+
+def canonical_key(text: str) -> KeyResult:
+    """The canonical key of a surface form, with the reason for any folding.
+
+    Args:
+        text: a mention's surface text as it appears in the paper.
+
+    Returns:
+        The key (lower case, single spaces; empty when nothing name-like is left) and ``merged_by``.
+    """
+    folded = _POSSESSIVE.sub("", fold_unicode(text).strip(_EDGE_PUNCT)).strip(_EDGE_PUNCT)
+    stripped = strip_generic_head(strip_determiners(folded))
+    key = _join_parts(_last_word_singular(stripped))
+    if stripped != folded:
+        reason = "head-stripped"
+    elif key != " ".join(text.lower().split()):
+        reason = "normalised"
+    else:
+        reason = ""
+    return KeyResult(key, reason)
+
+
+def key_of(text: str) -> str:
+    """Just the canonical key of ``text`` (see :func:`canonical_key`)."""
+    return canonical_key(text).key
+
+
+def is_generic(key: str, generic_words: frozenset[str]) -> bool:
+    """True when every word of ``key`` is a generic word ("model", "our framework", "proposed method").
+
+    Args:
+        key: a canonical key (see :func:`canonical_key`).
+        generic_words: lower-case, singular words that name no particular thing (kg/data/generic.txt).
+
+    Returns:
+        True for keys made only of generic words or determiners, and for empty keys.
+    """
+    words = key.split()
+    return all(w in generic_words or w in DETERMINERS for w in words)

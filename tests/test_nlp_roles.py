@@ -1,0 +1,50 @@
+"""Dataset vs Benchmark from how a sentence uses a dataset, and types from head words."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.nlp.roles import dataset_role, type_from_head
+
+
+@pytest.mark.parametrize(
+    "before, mention, after, default, expected",
+    [
+        ("We evaluate on ", "GSM8K", ".", "Dataset", "Benchmark"),
+        ("It reaches 80% top-1 accuracy on ", "ImageNet", ".", "Dataset", "Benchmark"),
+        ("Results on ", "MMLU", " improve.", "Dataset", "Benchmark"),
+        ("Experiments on ", "FooData", " show gains.", "Dataset", "Benchmark"),
+        ("Our model, pretrained on ", "ImageNet", ", transfers well.", "Benchmark", "Dataset"),
+        ("We fine-tune on ", "MetaMathQA", " for two epochs.", "Benchmark", "Dataset"),
+        ("We collect ", "FooData", ", 10k dialogues.", "Benchmark", "Dataset"),
+        ("We release ", "FooCorpus", ".", "Benchmark", "Dataset"),
+        ("We fine-tune on X and then evaluate on ", "Y", ".", "Dataset", "Benchmark"),
+        ("We use ", "FooData", " here.", "Dataset", "Dataset"),  # no cue: the default stands
+        ("We use ", "FooData", " here.", "Benchmark", "Benchmark"),
+        ("We use the ", "Foo benchmark", ".", "Dataset", "Benchmark"),
+        ("We use ", "Foo", " benchmark.", "Dataset", "Benchmark"),
+        ("We use ", "Foo", " training set.", "Benchmark", "Dataset"),
+    ],
+)
+def test_dataset_role(before: str, mention: str, after: str, default: str, expected: str) -> None:
+    assert dataset_role(before, mention, after, default) == expected
+
+
+@pytest.mark.parametrize(
+    "phrase, expected",
+    [
+        ("Robust Fine-Tuning", "Method"),
+        ("Reinforcement Learning with Verifiable Rewards", "Method"),
+        ("Large Language Models", "Method"),
+        ("Retrieval-Augmented Generation", "Method"),
+        ("Text Generation", "Task"),
+        ("Image Copy Detection", "Task"),
+        ("Open Graph Benchmark", "Benchmark"),
+        ("Penn Treebank", "Dataset"),
+        ("Word Error Rate", "Metric"),
+        ("out-of-distribution", None),
+        ("Markov decision processes", None),
+    ],
+)
+def test_type_from_head(phrase: str, expected: str | None) -> None:
+    assert type_from_head(phrase) == expected
