@@ -173,7 +173,7 @@ def test_labels_are_cached_beside_the_store_until_it_changes(tmp_path):
     cache = cache_path(store, "labels")
     data = json.loads(cache.read_text())
     gsm8k = next(row for row in data["document"]["entities"] if row[0] == ENTITY + "gsm8k")
-    gsm8k[3].append("Grade School Maths")
+    gsm8k[3].append(["Grade School Maths", "gradeschoolmaths", "grade school maths"])
     cache.write_text(json.dumps(data))
     assert labels(LabelIndex.from_store(store).resolve("grade school maths")) == [
         "GSM8K"

@@ -18,7 +18,7 @@ from kg.query.sparql import select
 from kg.store import KgStore
 
 CLAIMS_ABOUT = """
-SELECT ?entity ?claim ?text ?kind ?confidence ?hedged ?negated ?direction ?paper ?title ?date WHERE {
+SELECT DISTINCT ?entity ?claim ?text ?kind ?confidence ?hedged ?negated ?direction ?paper ?title ?date WHERE {
   ?claim kg:about ?entity ; kg:text ?text ; kg:inPaper ?paper .
   OPTIONAL { ?claim kg:kind ?kind }
   OPTIONAL { ?claim kg:confidence ?confidence }

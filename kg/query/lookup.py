@@ -97,21 +97,24 @@ class LabelIndex:
     """All names of all entities, loaded once, matched in memory.
 
     Args:
-        forms: (entity, surface form) pairs; an entity appears once per form.
+        entities: ``[iri, preferred label, [type names], [[form, exact key, fuzzy form], ...]]`` per entity,
+            as ``_read_labels`` writes them (the keys are precomputed so that loading from the cache is
+            only dictionary building).
     """
 
-    def __init__(self, forms: list[tuple[Entity, str]]) -> None:
+    def __init__(self, entities: list[list]) -> None:
         self.entities: dict[str, Entity] = {}
         self._exact: dict[str, dict[str, str]] = defaultdict(dict)
         self._forms: list[str] = []
         self._owners: list[str] = []
         self._originals: list[str] = []
-        for entity, form in forms:
-            self.entities[entity.iri] = entity
-            self._exact[normalise(form)].setdefault(entity.iri, form)
-            self._forms.append(_fuzzy_form(form))
-            self._owners.append(entity.iri)
-            self._originals.append(form)
+        for iri, label, types, forms in entities:
+            self.entities[iri] = Entity(iri, label, tuple(types))
+            for form, exact, fuzzy in forms:
+                self._exact[exact].setdefault(iri, form)
+                self._forms.append(fuzzy)
+                self._owners.append(iri)
+                self._originals.append(form)
 
     @classmethod
     def from_store(cls, store: KgStore) -> LabelIndex:
@@ -121,14 +124,7 @@ class LabelIndex:
         Raises:
             QueryError: the store could not be queried.
         """
-        document = cached(store, "labels", lambda: _read_labels(store))
-        return cls(
-            [
-                (Entity(iri, label, tuple(types)), form)
-                for iri, label, types, forms in document["entities"]
-                for form in [label, *forms]
-            ]
-        )
+        return cls(cached(store, "labels", lambda: _read_labels(store))["entities"])
 
     def resolve(self, name: str, type_: str | None = None, *, limit: int = 10) -> Resolution:
         """Match a user's name (or an entity IRI) against the index.
@@ -175,20 +171,24 @@ class LabelIndex:
 
 
 def _read_labels(store: KgStore) -> dict:
-    """``{"entities": [[iri, preferred label, [type names], [other forms]], ...]}`` from the store."""
+    """``{"entities": [...]}`` in the layout LabelIndex takes, read from the store with two queries."""
     labels: dict[str, str] = {}
     types: dict[str, set[str]] = defaultdict(set)
     for entity, type_, label in select(store, ENTITIES).rows:
-        labels[entity.value] = min(
-            labels.get(entity.value, label.value), label.value
-        )  # one expected; be stable
+        # exactly one prefLabel is expected; taking the smallest keeps the answer stable if not
+        labels[entity.value] = min(labels.get(entity.value, label.value), label.value)
         types[entity.value].add(type_.value.rsplit("#", 1)[-1])
     forms: dict[str, set[str]] = defaultdict(set)
     for entity, form in select(store, FORMS).rows:
         if entity.value in labels:
             forms[entity.value].add(form.value)
     rows = [
-        [iri, label, sorted(types[iri]), sorted(forms[iri] - {label})]
+        [
+            iri,
+            label,
+            sorted(types[iri]),
+            [[f, normalise(f), _fuzzy_form(f)] for f in [label, *sorted(forms[iri] - {label})]],
+        ]
         for iri, label in sorted(labels.items())
     ]
     return {"entities": rows}
