@@ -156,6 +156,7 @@ class LabelIndex:
         from rapidfuzz import fuzz, process
 
         def keep(iri: str) -> bool:
+            """Whether the entity passes the type restriction."""
             return allowed is None or bool(allowed & set(self.entities[iri].types))
 
         exact = {iri: form for iri, form in self._exact.get(normalise(name), {}).items() if keep(iri)}

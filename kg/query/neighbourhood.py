@@ -42,6 +42,7 @@ class Chain:
     steps: tuple[Step, ...]
 
     def text(self) -> str:
+        """The chain on one line, each edge drawn in the direction it has in the graph."""
         parts = [node_text(self.start)]
         for step in self.steps:
             relation = "/".join(step.relations)

@@ -111,6 +111,8 @@ class SparqlServer(ThreadingHTTPServer):
         self.store = store
         self.settings = settings
         self.pool = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="kg-sparql")
+        self.running: set[threading.Event] = set()  # cancel flags of the queries in flight
+        self.lock = threading.Lock()
         super().__init__(address, SparqlHandler)  # binds; a failure calls server_close, which needs the pool
 
     @property
@@ -120,6 +122,10 @@ class SparqlServer(ThreadingHTTPServer):
         return f"http://{host}:{port}/sparql"
 
     def server_close(self) -> None:
+        """Close the socket, drop queued queries and stop running ones at their next row."""
+        with self.lock:
+            for cancel in self.running:
+                cancel.set()
         super().server_close()
         self.pool.shutdown(wait=False, cancel_futures=True)
 
@@ -132,14 +138,21 @@ class SparqlServer(ThreadingHTTPServer):
         if operation == "update":
             return self._update(text)
         cancel = threading.Event()
-        future = self.pool.submit(run_query, self.store, text, max_rows=self.settings.max_rows, cancel=cancel)
+        with self.lock:
+            self.running.add(cancel)
         try:
+            future = self.pool.submit(
+                run_query, self.store, text, max_rows=self.settings.max_rows, cancel=cancel
+            )
             result = future.result(timeout=self.settings.timeout)
         except (FutureTimeout, QueryTimeout):
             cancel.set()
             raise HttpProblem(503, f"query ran past the time limit of {self.settings.timeout:g} s") from None
         except QueryError as exc:
             raise HttpProblem(400, str(exc)) from exc
+        finally:
+            with self.lock:
+                self.running.discard(cancel)
         return _encode(result, negotiate(result, accept, params.get("format", [])))
 
     def _update(self, text: str) -> Reply:
@@ -213,11 +226,13 @@ class SparqlHandler(BaseHTTPRequestHandler):
     server_version = "kg-sparql/1"
 
     def do_GET(self) -> None:
+        """A query in the URL, or the HTML form when there is none."""
         parts = urlsplit(self.path)
         params = parse_qs(parts.query, keep_blank_values=True)
         self._dispatch(parts.path, lambda: _operation(params, allow_update=False))
 
     def do_POST(self) -> None:
+        """A query or update in a form body or a raw SPARQL body."""
         parts = urlsplit(self.path)
         url_params = parse_qs(parts.query, keep_blank_values=True)
         self._dispatch(parts.path, lambda: self._read_post(url_params))
@@ -275,6 +290,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self.wfile.write(reply.body)
 
     def log_message(self, format: str, *args) -> None:
+        """One access-log line per request on stderr, unless the server is quiet."""
         if not self.server.settings.quiet:
             super().log_message(format, *args)
 

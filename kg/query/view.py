@@ -86,6 +86,7 @@ class GraphView:
 
     @classmethod
     def from_json(cls, data: dict) -> GraphView:
+        """The inverse of ``to_json`` (edges refer to nodes by position, which keeps the cache small)."""
         nodes = [
             Node(iri, kind, label, tuple(types), date) for iri, kind, label, types, date in data["nodes"]
         ]
