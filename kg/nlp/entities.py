@@ -1,0 +1,184 @@
+"""Rule-based entity finding for one field: gazetteers, patterns and acronym long forms, then roles.
+
+Plain functions over the text (no spaCy objects), called by the thin ``kg_entity_rules`` and ``kg_entities``
+components in kg.nlp.components. :func:`rule_candidates` proposes spans; :func:`field_entities` adds the
+trained model's spans, decides Dataset vs Benchmark for each, drops spans inside URLs and resolves overlaps.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from kg.nlp.acronyms import Definition
+from kg.nlp.candidates import Candidate, resolve
+from kg.nlp.canonical import key_of
+from kg.nlp.gazetteer import Gazetteer, Match
+from kg.nlp.names import extend_name, in_url
+from kg.nlp.patterns import DEFAULT_CONFIDENCE, find_patterns
+from kg.nlp.roles import DATASET_OR_BENCHMARK, dataset_role, type_from_head
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """Confidences and switches of the rule extractors (set from the component config).
+
+    Attributes:
+        gazetteer: confidence of a curated gazetteer name.
+        pwc_tasks: confidence of a task name from the Papers with Code list.
+        acronym: confidence of an acronym long form typed by its head word.
+        patterns: per-pattern confidences (keys of kg.nlp.patterns.DEFAULT_CONFIDENCE).
+        include_head: keep "dataset"/"benchmark" in "X dataset" spans (as SciREX/SciERC annotate them).
+    """
+
+    gazetteer: float = 0.95
+    pwc_tasks: float = 0.7
+    acronym: float = 0.7
+    patterns: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_CONFIDENCE))
+    include_head: bool = True
+
+
+@dataclass(frozen=True)
+class MergeSettings:
+    """How model and rule spans are merged (see kg.nlp.candidates.resolve for the policy)."""
+
+    model: float = 0.8
+    length_weight: float = 0.05
+    agreement_bonus: float = 0.03
+
+
+_HEAD_AFTER = re.compile(r"[ \t]+(?:datasets?|benchmarks?|corpus|corpora|data sets?|suite)\b", re.IGNORECASE)
+
+
+def _is_name_entry(name: str) -> bool:
+    """Gazetteer names with a capital or a digit are names that may carry a glued version."""
+    return any(c.isupper() or c.isdigit() for c in name)
+
+
+def gazetteer_candidates(text: str, matches: Iterable[Match], settings: RuleSettings) -> list[Candidate]:
+    """Candidates of gazetteer hits, names extended over glued versions ("Qwen" -> "Qwen2.5-7B") and, when
+    ``settings.include_head``, datasets over a kind word right after them ("GSM8K dataset").
+
+    The entry's curated key is kept only when the name itself was not extended, since "Qwen2.5-7B" is not
+    the entity "Qwen" (a kind word does not change the entity).
+    """
+    found = []
+    for match in matches:
+        entry = match.entry
+        start, end = match.start, match.end
+        if _is_name_entry(entry.name):
+            start, end = extend_name(text, start, end, family=entry.family)
+        exact = (start, end) == (match.start, match.end)
+        head = (
+            _HEAD_AFTER.match(text, end)
+            if settings.include_head and entry.type in DATASET_OR_BENCHMARK
+            else None
+        )
+        end = head.end() if head else end
+        confidence = settings.pwc_tasks if entry.extractor == "pwc-tasks" else settings.gazetteer
+        key = entry.key if exact else None
+        found.append(Candidate(start, end, entry.type, entry.extractor, confidence, key))
+    return found
+
+
+def long_form_candidates(
+    text: str, definitions: Iterable[Definition], gazetteer: Gazetteer, confidence: float
+) -> list[Candidate]:
+    """Acronym long forms typed by their head word ("Robust Fine-Tuning" -> Method), unless a gazetteer
+    name covers the whole long form (then the gazetteer candidate already types it)."""
+    found = []
+    for definition in definitions:
+        start, end = definition.long
+        if any((m.start, m.end) == (start, end) for m in gazetteer.find(text[start:end])):
+            continue
+        type_ = type_from_head(text[start:end])
+        if type_ is not None:
+            key = gazetteer.canonical(key_of(text[start:end]))
+            found.append(Candidate(start, end, type_, "acronym", confidence, key))
+    return found
+
+
+def rule_candidates(
+    text: str,
+    sentences: list[tuple[int, int]],
+    definitions: Iterable[Definition],
+    gazetteer: Gazetteer,
+    generic: frozenset[str],
+    settings: RuleSettings,
+) -> list[Candidate]:
+    """Every rule candidate in one field: gazetteer names, pattern names and acronym long forms.
+
+    Args:
+        text: the field text.
+        sentences: its sentence bounds.
+        definitions: acronym definitions found in it (kg.nlp.acronyms.find_definitions).
+        gazetteer: the curated name lists.
+        generic: the generic-word stoplist.
+        settings: confidences and switches.
+
+    Returns:
+        Candidates, possibly overlapping.
+    """
+    found = gazetteer_candidates(text, gazetteer.find(text), settings)
+    found += find_patterns(text, sentences, generic, settings.patterns, settings.include_head)
+    found += long_form_candidates(text, definitions, gazetteer, settings.acronym)
+    return found
+
+
+def _sentence_of(sentences: list[tuple[int, int]], start: int) -> tuple[int, int]:
+    """The sentence bounds containing offset ``start`` (the whole text when none does)."""
+    for bounds in sentences:
+        if bounds[0] <= start < bounds[1]:
+            return bounds
+    return (0, start)
+
+
+def with_roles(
+    text: str, sentences: list[tuple[int, int]], candidates: Iterable[Candidate]
+) -> list[Candidate]:
+    """Each Dataset/Benchmark candidate typed by how its sentence uses it (kg.nlp.roles.dataset_role)."""
+    typed = []
+    for cand in candidates:
+        if cand.type in DATASET_OR_BENCHMARK:
+            s_start, s_end = _sentence_of(sentences, cand.start)
+            before, after = text[s_start : cand.start], text[cand.end : max(s_end, cand.end)]
+            role = dataset_role(before, text[cand.start : cand.end], after, cand.type)
+            cand = replace(cand, type=role) if role != cand.type else cand
+        typed.append(cand)
+    return typed
+
+
+def field_entities(
+    text: str,
+    sentences: list[tuple[int, int]],
+    model_spans: Iterable[tuple[int, int, str]],
+    rule_spans: Iterable[Candidate],
+    settings: MergeSettings,
+) -> list[Candidate]:
+    """The resolved entity spans of one field from the model's spans and the rule candidates.
+
+    Args:
+        text: the field text.
+        sentences: its sentence bounds.
+        model_spans: ``(start, end, label)`` predicted by the trained model (labels outside the project's
+            types are ignored).
+        rule_spans: candidates from :func:`rule_candidates`.
+        settings: the model's confidence and the overlap policy's weights.
+
+    Returns:
+        Non-overlapping candidates in order, none inside a URL.
+    """
+    from kg.types import ENTITY_TYPES
+
+    model = [
+        Candidate(start, end, label, "kg_ner", settings.model)
+        for start, end, label in model_spans
+        if label in ENTITY_TYPES
+    ]
+    pool = [c for c in [*model, *rule_spans] if not in_url(text, c.start, c.end)]
+    return resolve(
+        with_roles(text, sentences, pool),
+        length_weight=settings.length_weight,
+        agreement_bonus=settings.agreement_bonus,
+    )

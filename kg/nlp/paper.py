@@ -1,0 +1,185 @@
+"""Paper-level entity logic: what only makes sense across a paper's title and abstract together.
+
+Per field the pipeline has already resolved model and rule spans (kg.nlp.entities). Here, for one paper:
+
+1. the title's "X: ..." name is added (kg.nlp.patterns.title_name);
+2. acronyms are folded (:func:`fold_acronyms`): the type of a definition comes from its long form's span (or,
+   failing that, from a typed use of the short form); the long form gets a mention, and every use of the
+   short form in the paper becomes a mention of the long form's entity (``key`` of the long form,
+   ``acronym`` the short form, ``merged_by="acronym"``). Acronyms are per paper: "RFT" is Robust Fine-Tuning
+   in one paper and Rejection-sampling Fine-Tuning in another;
+3. names are propagated (:func:`propagate_names`): a name found once ("GeoManip" in the title) is a mention
+   wherever else it occurs in the paper;
+4. one key, one type family per paper (:func:`unify_types`): the most confident mention decides between
+   Method, Task, Metric and data; Dataset vs Benchmark stays per mention (it depends on the sentence).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from kg.nlp.acronyms import Definition, occurrences
+from kg.nlp.candidates import Candidate
+from kg.nlp.canonical import key_of
+from kg.nlp.entities import with_roles
+from kg.nlp.gazetteer import Gazetteer
+from kg.nlp.roles import DATASET_OR_BENCHMARK
+
+
+@dataclass
+class FieldState:
+    """One field of a paper while paper-level rules run: its text, sentences, definitions and spans."""
+
+    name: str
+    text: str
+    sentences: list[tuple[int, int]]
+    definitions: list[Definition]
+    spans: list[Candidate]
+
+    def free(self, start: int, end: int) -> bool:
+        """Whether no kept span overlaps ``[start, end)``."""
+        return all(s.end <= start or end <= s.start for s in self.spans)
+
+    def replace_within(self, new: Candidate) -> bool:
+        """Put ``new`` in, dropping the spans it covers; refuse (False) when a longer span overlaps it."""
+        clashing = [s for s in self.spans if s.start < new.end and new.start < s.end]
+        if any(s.start < new.start or s.end > new.end for s in clashing):
+            return False
+        self.spans = sorted([s for s in self.spans if s not in clashing] + [new], key=lambda s: s.start)
+        return True
+
+
+def _family(type_: str) -> str:
+    """Dataset and Benchmark are one family for type agreement; the others are their own."""
+    return "Data" if type_ in DATASET_OR_BENCHMARK else type_
+
+
+def _acronym_type(fields: list[FieldState], field: FieldState, definition: Definition) -> Candidate | None:
+    """The span that types a definition: its long form's (exact, else the longest inside it), else the most
+    confident typed use of the short form anywhere in the paper."""
+    start, end = definition.long
+    inside = [s for s in field.spans if s.start >= start and s.end <= end]
+    exact = [s for s in inside if (s.start, s.end) == (start, end)]
+    if exact or inside:
+        return (exact or sorted(inside, key=lambda s: s.start - s.end))[0]
+    short = field.text[definition.short[0] : definition.short[1]]
+    uses = [s for f in fields for s in f.spans if f.text[s.start : s.end] in (short, short + "s", short[:-1])]
+    return max(uses, key=lambda s: s.confidence, default=None)
+
+
+def fold_acronyms(fields: list[FieldState], gazetteer: Gazetteer) -> dict[str, str]:
+    """Fold every defined short form of the paper into its long form's entity (spans changed in place).
+
+    Args:
+        fields: the paper's fields; the first definition of a short form wins.
+        gazetteer: for the curated key of a long form ("Proximal Policy Optimization" -> its entry's key).
+
+    Returns:
+        The long form of each folded entity, by key (the paper's label for it).
+    """
+    seen: set[str] = set()
+    long_forms: dict[str, str] = {}
+    for field in fields:
+        for definition in field.definitions:
+            short = field.text[definition.short[0] : definition.short[1]]
+            source = _acronym_type(fields, field, definition)
+            if short in seen or source is None:
+                continue
+            seen.add(short)
+            long_text = field.text[definition.long[0] : definition.long[1]]
+            key = gazetteer.canonical(key_of(long_text))
+            long_forms.setdefault(key, long_text)
+            exact = (source.start, source.end) == definition.long
+            extractor = source.extractor if exact else "acronym"
+            field.replace_within(Candidate(*definition.long, source.type, extractor, source.confidence, key))
+            for target in fields:
+                uses = [
+                    Candidate(start, end, source.type, "acronym", source.confidence, key, short, "acronym")
+                    for start, end in occurrences(target.text, short)
+                ]
+                for use in with_roles(target.text, target.sentences, uses):
+                    target.replace_within(use)
+    return long_forms
+
+
+def _name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex matching any of ``names`` as a whole word (longest first)."""
+    alternatives = sorted(set(names), key=len, reverse=True)
+    if not alternatives:
+        return None
+    return re.compile(r"(?<![\w\-])(?:" + "|".join(map(re.escape, alternatives)) + r")(?![\w]|-[A-Z0-9])")
+
+
+def propagate_names(fields: list[FieldState], factor: float, min_confidence: float) -> None:
+    """Add a mention wherever a name already found in the paper occurs again (spans changed in place).
+
+    Only name-like surfaces (a capital or a digit) of spans with at least ``min_confidence`` propagate, at
+    ``factor`` times their confidence; lower-case terms are already found everywhere by the gazetteers.
+    """
+    sources: dict[str, Candidate] = {}
+    for field in fields:
+        for span in field.spans:
+            surface = field.text[span.start : span.end]
+            name_like = any(c.isupper() or c.isdigit() for c in surface)
+            if not name_like or span.confidence < min_confidence:
+                continue
+            if surface not in sources or span.confidence > sources[surface].confidence:
+                sources[surface] = span
+    pattern = _name_pattern(sources)
+    for field in fields if pattern else []:
+        added = []
+        for match in pattern.finditer(field.text):
+            if field.free(match.start(), match.end()):
+                src = sources[match.group()]
+                conf = src.confidence * factor
+                added.append(
+                    replace(
+                        src, start=match.start(), end=match.end(), extractor="propagated", confidence=conf
+                    )
+                )
+        field.spans = sorted(
+            field.spans + with_roles(field.text, field.sentences, added), key=lambda s: s.start
+        )
+
+
+def unify_types(fields: list[FieldState], keys: dict[tuple[str, int], str]) -> None:
+    """Give every mention of a key the type family of its most confident mention (in place).
+
+    Args:
+        fields: the paper's fields.
+        keys: the canonical key of each span, by ``(field name, start)``.
+    """
+    best: dict[str, Candidate] = {}
+    for field in fields:
+        for span in field.spans:
+            key = keys.get((field.name, span.start))
+            if key is not None and (key not in best or span.confidence > best[key].confidence):
+                best[key] = span
+    for field in fields:
+        unified = []
+        for span in field.spans:
+            winner = best.get(keys.get((field.name, span.start), ""))
+            if winner is not None and _family(winner.type) != _family(span.type):
+                span = replace(span, type=winner.type)
+            unified.append(span)
+        field.spans = unified
+
+
+def labels_by_key(surfaces: Iterable[tuple[str, str]], long_forms: dict[str, str]) -> dict[str, str]:
+    """The display label of each key in a paper: its defined long form, else its most frequent surface.
+
+    Args:
+        surfaces: ``(key, display surface)`` of every mention that is not an acronym use, in text order.
+        long_forms: long forms of folded acronyms by key (see :func:`fold_acronyms`).
+
+    Returns:
+        key -> label, for every key in ``surfaces`` or ``long_forms``.
+    """
+    counts: dict[str, Counter] = {}
+    for key, label in surfaces:
+        counts.setdefault(key, Counter())[label] += 1
+    labels = {key: c.most_common(1)[0][0] for key, c in counts.items()}
+    return {**labels, **long_forms}

@@ -1,0 +1,379 @@
+"""Rule patterns that find named entities from how a sentence talks about them.
+
+Pure functions over the text of one field and its sentence bounds; each returns
+:class:`kg.nlp.candidates.Candidate` spans with exact offsets. The patterns:
+
+- ``head``: names before a kind word: "the GSM8K dataset", "X and Y benchmarks", "Enigmata-Eval suite"
+  (the head is part of the span, as in SciREX annotations; the canonical key drops it);
+- ``on``: a name after "on/across/over" ending a phrase: "evaluated on ImageNet", "on MMLU, GSM8K and MATH";
+- ``propose``: "we propose/introduce/present X", "a new benchmark called X": Method unless a kind word says
+  otherwise (before X or in an apposition after it);
+- ``apposition``: "X, a novel framework for ..." anywhere;
+- ``shape``: names that carry their kind: "...Bench", "...Eval", "...Arena", "...QA" are benchmarks,
+  "...Instruct" collections are datasets;
+- ``title``: the "X: ..." prefix of a title names the paper's method (or benchmark/dataset when the rest of
+  the title says so).
+
+Which of Dataset and Benchmark a dataset finally is, is decided afterwards by kg.nlp.roles.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.nlp.candidates import Candidate
+from kg.nlp.canonical import singular
+from kg.nlp.lexicon import word_set
+from kg.nlp.names import is_strong_name, is_title_word
+
+HEAD_TYPES = {
+    **dict.fromkeys(["benchmark", "suite", "leaderboard", "testbed", "arena"], "Benchmark"),
+    **dict.fromkeys(["dataset", "corpus", "corpora", "collection"], "Dataset"),
+    **dict.fromkeys(
+        [
+            "framework",
+            "method",
+            "model",
+            "approach",
+            "algorithm",
+            "architecture",
+            "technique",
+            "system",
+            "pipeline",
+            "agent",
+            "paradigm",
+            "strategy",
+            "mechanism",
+            "module",
+            "toolkit",
+            "library",
+            "optimizer",
+        ],
+        "Method",
+    ),
+    "metric": "Metric",
+}
+_DATA_HEADS = frozenset(k for k, v in HEAD_TYPES.items() if v in ("Benchmark", "Dataset"))
+PROPOSE_VERBS = word_set(
+    "propose introduce present develop design release build construct curate "
+    "contribute create offer establish"
+)
+_NAMING = word_set("called named dubbed termed coined")
+_CONJ = word_set("and or &")
+_ON_WORDS = word_set("on across over")
+_ON_VETO = re.compile(
+    r"\b(?:based|bas(?:e|es|ing)|rel(?:y|ies|ying)|built|build(?:s|ing)?|depend(?:s|ing)?|focus(?:es|ed|ing)?|"
+    r"condition(?:ed|ing)?|operat(?:e|es|ing)|draw(?:s|ing)?|hinges?|centered|light|shed|work(?:s|ing)?|"
+    r"comment|reflect|improv(?:e|es|ing))\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+_FOLLOW_OK = word_set(
+    "and or with in for under across while using compared than by at to from show "
+    "shows showed demonstrate demonstrates that which where respectively benchmark "
+    "benchmarks dataset datasets test tests as without when achieving reaching "
+    "suggest reveal"
+)
+_SHAPE_BENCH = re.compile(r"[A-Z][\w\-.]*(?:Bench|BENCH|Eval|EVAL|Arena|QA)(?:[-.]?\w{0,4})?")
+_SHAPE_DATA = re.compile(r"[A-Z][A-Za-z\-]*Instruct")
+_TITLE_KIND = (
+    ("Benchmark", re.compile(r"\b(?:benchmark\w*|evaluat\w*|leaderboard|test suite|arena)\b", re.IGNORECASE)),
+    ("Dataset", re.compile(r"\b(?:dataset|corpus|data set|collection)\b", re.IGNORECASE)),
+)
+_EDGE_LEFT = "([{\"'\u201c\u2018"
+_EDGE_RIGHT = ")]}\"'\u201d\u2019.,;:!?"
+
+
+@dataclass(frozen=True)
+class Word:
+    """A whitespace-delimited word with edge punctuation stripped; ``sep`` is the punctuation after it and
+    ``pre`` the punctuation before it ("(" in "(DRM)")."""
+
+    start: int
+    end: int
+    text: str
+    sep: str
+    index: int
+    pre: str = ""
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+def words_of(text: str, start: int, end: int) -> list[Word]:
+    """The words of ``text[start:end]`` with exact offsets (possessive "'s" stripped as punctuation)."""
+    words = []
+    for match in re.finditer(r"\S+", text[start:end]):
+        raw = match.group()
+        core = re.sub(r"['\u2019]s$", "", raw.lstrip(_EDGE_LEFT)).rstrip(_EDGE_RIGHT)
+        if not core:
+            continue
+        lead = raw.index(core)
+        offset = start + match.start() + lead
+        sep = raw[lead + len(core) :][:1]
+        words.append(Word(offset, offset + len(core), core, sep, len(words), raw[:lead][-1:]))
+    return words
+
+
+def _namey(word: Word, generic: frozenset[str]) -> bool:
+    """A word that can be (part of) a name here: strong, or capitalised and not the sentence's first."""
+    if singular(word.text).lower() in generic:
+        return False
+    return is_strong_name(word.text) or (is_title_word(word.text) and word.index > 0)
+
+
+def _group_before(words: list[Word], end: int, generic: frozenset[str]) -> list[Word]:
+    """The run of name words ending at ``words[end - 1]`` (at most 4, no punctuation between them)."""
+    group: list[Word] = []
+    i = end - 1
+    while (
+        i >= 0
+        and len(group) < 4
+        and _namey(words[i], generic)
+        and (not words[i].sep or i == end - 1)
+        and not (group and group[0].pre)
+    ):
+        group.insert(0, words[i])
+        i -= 1
+    if group and not any(is_strong_name(w.text) for w in group) and group[0].index == 0:
+        return []
+    return group
+
+
+def _listed_before(words: list[Word], index: int, generic: frozenset[str]) -> list[list[Word]]:
+    """The name groups listed before ``words[index]``: "X, Y and" before "Z benchmarks"."""
+    groups = []
+    prev = index - 1
+    while prev >= 0:
+        if words[prev].lower in _CONJ:
+            prev -= 1
+        elif words[prev].sep != ",":
+            break
+        group = _group_before(words, prev + 1, generic) if prev >= 0 else []
+        if not group:
+            break
+        groups.append(group)
+        prev = group[0].index - 1
+    return groups
+
+
+def head_names(
+    words: list[Word], generic: frozenset[str], confidence: float, include_head: bool = True
+) -> list[Candidate]:
+    """Names before a kind word: "GSM8K dataset", "the X, Y and Z benchmarks" (each name; the last one
+    with the kind word when ``include_head``)."""
+    found = []
+    for word in words:
+        head = singular(word.lower)
+        if head not in _DATA_HEADS or word.index == 0 or words[word.index - 1].sep:
+            continue
+        group = _group_before(words, word.index, generic)
+        if not group:
+            continue
+        type_ = HEAD_TYPES[head]
+        end = word.end if include_head else group[-1].end
+        found.append(Candidate(group[0].start, end, type_, "rule-head", confidence))
+        for listed in _listed_before(words, group[0].index, generic):
+            found.append(Candidate(listed[0].start, listed[-1].end, type_, "rule-head", confidence))
+    return found
+
+
+def _name_at(words: list[Word], i: int, generic: frozenset[str]) -> Word | None:
+    """``words[i]`` when it is a strong name ending a phrase (followed by punctuation or a joining word)."""
+    if i >= len(words) or not is_strong_name(words[i].text) or singular(words[i].lower) in generic:
+        return None
+    nxt = words[i + 1].lower if i + 1 < len(words) else ""
+    return words[i] if words[i].sep or not nxt or nxt in _FOLLOW_OK else None
+
+
+def on_names(text: str, words: list[Word], generic: frozenset[str], confidence: float) -> list[Candidate]:
+    """Strong names after "on/across/over", and the names listed with them: "on MMLU, GSM8K and MATH"."""
+    found = []
+    for word in words:
+        if word.lower not in _ON_WORDS or word.sep or _ON_VETO.search(text[: word.start]):
+            continue
+        i = word.index + 1
+        while i < len(words) and words[i].lower in ("the", "both", "all", "several", "two", "three"):
+            i += 1
+        while (name := _name_at(words, i, generic)) is not None:
+            found.append(Candidate(name.start, name.end, "Benchmark", "rule-on", confidence))
+            i += 1
+            if i < len(words) and words[i].lower in _CONJ:
+                i += 1
+            elif name.sep != ",":
+                break
+    return found
+
+
+def _kind_after(words: list[Word], i: int) -> str | None:
+    """The type an apposition right after ``words[i]`` gives it: "X, a simple framework" -> Method."""
+    if i + 1 >= len(words) or (words[i].sep not in (",", "(", ":") and words[i + 1].text[:1] != "("):
+        return None
+    if words[i + 1].lower.lstrip("(") not in ("a", "an", "the"):
+        return None
+    for word in words[i + 2 : i + 9]:
+        kind = HEAD_TYPES.get(singular(word.lower))
+        if kind:
+            return kind
+        if word.sep in (".", ";", ")"):
+            return None
+    return None
+
+
+def _shape_type(name: str) -> str | None:
+    """The type a name's own shape gives: "...Bench"/"...Eval"/"...QA" Benchmark, "...Instruct" Dataset."""
+    if _SHAPE_BENCH.fullmatch(name):
+        return "Benchmark"
+    if _SHAPE_DATA.fullmatch(name) and not any(c.isdigit() for c in name):
+        return "Dataset"
+    return None
+
+
+def _group_after(words: list[Word], i: int, generic: frozenset[str]) -> list[Word]:
+    """The run of name words starting at ``words[i]`` (at most 5, ending at the first punctuation)."""
+    group: list[Word] = []
+    while i < len(words) and len(group) < 5 and _namey(words[i], generic) and not (group and words[i].pre):
+        group.append(words[i])
+        if words[i].sep:
+            break
+        i += 1
+    return group
+
+
+def _proposal(words: list[Word], verb: Word, generic: frozenset[str]) -> list[Word]:
+    """The name a proposing verb introduces and the kind word seen before it, if any."""
+    kind_words: list[Word] = []
+    for word in words[verb.index + 1 : verb.index + 10]:
+        prev = words[word.index - 1]
+        first = word.index == verb.index + 1 or prev.lower in ("a", "an", "the")
+        if _namey(word, generic) and (first or prev.lower in _NAMING or prev.sep in (",", ":")):
+            return [*kind_words, *_group_after(words, word.index, generic)]
+        if HEAD_TYPES.get(singular(word.lower)):
+            kind_words = [word]
+        if word.sep in (".", ";") or word.lower in ("that", "which", "to", "for", "by", "with", "of", "on"):
+            break
+    return []
+
+
+def proposed_names(words: list[Word], generic: frozenset[str], confidence: float) -> list[Candidate]:
+    """ "We propose/introduce/present X": the paper's own named contribution, Method unless a kind word
+    (before X: "a new benchmark called X"; after it: "X, a dataset of ...") or X's shape says otherwise."""
+    found = []
+    for word in words[:-1]:
+        verb = words[word.index + 1]
+        if verb.lower in ("further", "also", "then", "here", "thus", "therefore", "first", "now", "instead"):
+            verb = words[verb.index + 1] if verb.index + 1 < len(words) else verb
+        if word.lower != "we" or verb.lower not in PROPOSE_VERBS:
+            continue
+        got = _proposal(words, verb, generic)
+        name = [w for w in got if _namey(w, generic)]
+        if not name:
+            continue
+        kind = HEAD_TYPES.get(singular(got[0].lower)) if got[0] not in name else None
+        text = " ".join(w.text for w in name)
+        type_ = kind or _kind_after(words, name[-1].index) or _shape_type(text) or "Method"
+        found.append(Candidate(name[0].start, name[-1].end, type_, "rule-propose", confidence))
+    return found
+
+
+def apposition_names(words: list[Word], generic: frozenset[str], confidence: float) -> list[Candidate]:
+    """ "X, a novel framework for ...", "X (a benchmark of ...)": typed by the kind word of the apposition."""
+    found = []
+    for word in words:
+        if not word.sep and not (word.index + 1 < len(words) and words[word.index + 1].text[:1] == "("):
+            continue
+        kind = _kind_after(words, word.index) if _namey(word, generic) else None
+        group = _group_before(words, word.index + 1, generic) if kind else []
+        if group:
+            found.append(Candidate(group[0].start, group[-1].end, kind, "rule-apposition", confidence))
+    return found
+
+
+def shaped_names(words: list[Word], confidence: float) -> list[Candidate]:
+    """Names whose shape tells their kind ("PoseBench", "CoDI-Eval", "TruthfulQA", "ECInstruct")."""
+    found = []
+    for word in words:
+        type_ = _shape_type(word.text) if is_strong_name(word.text) else None
+        if type_:
+            found.append(Candidate(word.start, word.end, type_, "rule-shape", confidence))
+    return found
+
+
+def title_name(title: str, confidence: float, kind_confidence: float) -> Candidate | None:
+    """The name before the colon of a title ("Enigmata: Scaling Logical Reasoning ...").
+
+    Args:
+        title: the paper title.
+        confidence: for a name typed Method by default.
+        kind_confidence: for a name whose type the rest of the title states ("X: A Benchmark for ...").
+
+    Returns:
+        A candidate, or None when the title has no short name-like prefix.
+    """
+    match = re.match(r"\s*([^:]{1,60}?)\s*:\s+\S", title)
+    if match is None:
+        return None
+    name = match.group(1)
+    parts = name.split()
+    if len(parts) > 4 or not (
+        any(is_strong_name(p) for p in parts) or (len(parts) == 1 and is_title_word(name))
+    ):
+        return None
+    rest = title[match.end() - 1 :]
+    for type_, cue in _TITLE_KIND:
+        if cue.search(rest):
+            return Candidate(match.start(1), match.end(1), type_, "rule-title", kind_confidence)
+    shaped = _shape_type(name)
+    return Candidate(match.start(1), match.end(1), shaped or "Method", "rule-title", confidence)
+
+
+DEFAULT_CONFIDENCE = {
+    "head": 0.8,
+    "on": 0.7,
+    "propose": 0.8,
+    "apposition": 0.8,
+    "shape": 0.75,
+    "title": 0.75,
+    "title-kind": 0.85,
+}
+
+
+def find_patterns(
+    text: str,
+    sentences: list[tuple[int, int]],
+    generic: frozenset[str],
+    confidence: dict[str, float] | None = None,
+    include_head: bool = True,
+) -> list[Candidate]:
+    """Every pattern candidate in one field.
+
+    Args:
+        text: the field text.
+        sentences: its sentence bounds (patterns never cross a sentence).
+        generic: the generic-word stoplist (lower-case singular words).
+        confidence: per-pattern confidences overriding DEFAULT_CONFIDENCE.
+        include_head: keep the kind word in "X dataset"/"X benchmark" spans.
+
+    Returns:
+        Candidates, possibly overlapping (see kg.nlp.candidates.resolve). In Title Cased text only names
+        with a strong word ("GSM8K", "LoRA") are kept.
+    """
+    conf = {**DEFAULT_CONFIDENCE, **(confidence or {})}
+    found: list[Candidate] = []
+    for start, end in sentences:
+        words = words_of(text, start, end)
+        found += head_names(words, generic, conf["head"], include_head)
+        found += on_names(text, words, generic, conf["on"])
+        found += proposed_names(words, generic, conf["propose"])
+        found += apposition_names(words, generic, conf["apposition"])
+        found += shaped_names(words, conf["shape"])
+    if _title_cased(text):
+        found = [c for c in found if any(is_strong_name(w) for w in text[c.start : c.end].split())]
+    return found
+
+
+def _title_cased(text: str) -> bool:
+    """Whether most words of ``text`` are capitalised (a title), so capitals say nothing about names."""
+    words = [w for w in text.split() if len(w) > 3]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) > 0.6 * len(words)

@@ -1,0 +1,134 @@
+"""The one place where kg's spaCy pipeline is assembled.
+
+Order: the English tokenizer, ``kg_sentences``, the trained entity model ``kg_ner`` (when present),
+``kg_acronyms``, ``kg_entity_rules``, ``kg_entities`` and ``kg_claims`` (when wanted and installed).
+
+Speed: the English pipeline's own components are excluded by default (its parser and NER cost most of a
+parse and kg needs neither; sentences come from the rule-based ``kg_sentences``, entities from kg's model
+and rules). Keep any of them with ``base_components`` (e.g. ``("tok2vec", "tagger")`` for POS tags).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.config import spacy_pipeline_name
+from kg.errors import ModelError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+ENTITY_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "entities"
+# Factory -> module defining it; imported only when spaCy cannot find the factory through the
+# spacy_factories entry points (an environment installed before they were declared).
+FACTORY_MODULES = {
+    "kg_sentences": "kg.nlp.components",
+    "kg_acronyms": "kg.nlp.components",
+    "kg_entity_rules": "kg.nlp.components",
+    "kg_entities": "kg.nlp.components",
+    "kg_claims": "kg.nlp.claims_component",
+}
+CLAIMS_MODULE = FACTORY_MODULES["kg_claims"]
+
+
+def _ensure_factory(name: str) -> None:
+    """Make sure spaCy knows the factory ``name`` (entry point, else import of its module)."""
+    from spacy.language import Language
+
+    if not Language.has_factory(name):
+        importlib.import_module(FACTORY_MODULES[name])
+
+
+def entity_model_path(entity_model: str | Path | None) -> Path | None:
+    """Which trained entity model to add.
+
+    Args:
+        entity_model: "auto" (kg/models/entities when it holds a pipeline), None or "none" (rules only), or
+            the path of a spaCy pipeline directory whose ``ner`` predicts Method/Dataset/Task/Metric.
+
+    Returns:
+        The model directory, or None for rules only.
+
+    Raises:
+        ModelError: an explicit path holds no spaCy pipeline.
+    """
+    if entity_model is None or entity_model == "none":
+        return None
+    if entity_model == "auto":
+        return ENTITY_MODEL_DIR if (ENTITY_MODEL_DIR / "config.cfg").exists() else None
+    path = Path(entity_model)
+    if not (path / "config.cfg").exists():
+        raise ModelError(f"no spaCy pipeline at {path} (expected a config.cfg there)")
+    return path
+
+
+def _load_base(pipeline_name: str | None, base_components: Sequence[str]) -> Language:
+    """The English pipeline with every component except ``base_components`` excluded."""
+    import spacy
+
+    name = spacy_pipeline_name(pipeline_name)
+    try:
+        config = spacy.util.load_config(Path(spacy.util.get_package_path(name)) / "config.cfg")
+        names = list(config["nlp"]["pipeline"])
+    except (ModuleNotFoundError, OSError):
+        names = ["tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer", "ner"]
+    try:
+        return spacy.load(name, exclude=[n for n in names if n not in base_components])
+    except OSError as error:
+        raise ModelError(f"cannot load the spaCy pipeline {name!r}: {error}") from error
+
+
+def _add_entity_model(nlp: Language, path: Path) -> None:
+    """Source the trained model's ``ner`` component as ``kg_ner`` (it carries its own tok2vec)."""
+    import spacy
+
+    try:
+        source = spacy.load(path)
+    except (OSError, ValueError) as error:
+        raise ModelError(f"cannot load the entity model at {path}: {error}") from error
+    if "ner" not in source.pipe_names:
+        raise ModelError(f"the entity model at {path} has no 'ner' component")
+    nlp.add_pipe("ner", name="kg_ner", source=source)
+
+
+def build_pipeline(
+    pipeline_name: str | None = None,
+    *,
+    entity_model: str | Path | None = "auto",
+    claims: bool = True,
+    base_components: Sequence[str] = (),
+    config: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Language:
+    """Assemble the kg pipeline.
+
+    Args:
+        pipeline_name: the English spaCy pipeline (name or path); None for kg.config.spacy_pipeline_name().
+        entity_model: see :func:`entity_model_path`; with no model the rules alone find entities.
+        claims: add the ``kg_claims`` component when kg.nlp.claims_component is installed.
+        base_components: components of the English pipeline to keep (default: none, for speed).
+        config: per-component config overrides, e.g. ``{"kg_entity_rules": {"include_head": False}}``.
+
+    Returns:
+        The pipeline; run it with ``nlp.pipe`` (kg.nlp.extract does).
+
+    Raises:
+        ModelError: the English pipeline or an explicitly named entity model cannot be loaded.
+    """
+    nlp = _load_base(pipeline_name, base_components)
+    overrides = dict(config or {})
+    for name in ("kg_sentences", "kg_acronyms", "kg_entity_rules", "kg_entities"):
+        _ensure_factory(name)
+    nlp.add_pipe("kg_sentences", config=overrides.get("kg_sentences", {}), first=True)
+    model = entity_model_path(entity_model)
+    if model is not None:
+        _add_entity_model(nlp, model)
+    for name in ("kg_acronyms", "kg_entity_rules", "kg_entities"):
+        nlp.add_pipe(name, config=overrides.get(name, {}))
+    if claims and importlib.util.find_spec(CLAIMS_MODULE) is not None:
+        _ensure_factory("kg_claims")
+        nlp.add_pipe("kg_claims", config=overrides.get("kg_claims", {}))
+    return nlp

@@ -1,0 +1,112 @@
+"""Rule patterns and name boundaries."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.nlp.gazetteer import load_words
+from kg.nlp.names import extend_name, in_url, is_strong_name
+from kg.nlp.patterns import find_patterns, title_name
+from kg.nlp.sentences import sentence_bounds
+
+GENERIC = load_words("generic")
+
+
+def _found(text: str, include_head: bool = True) -> set[tuple[str, str, str]]:
+    cands = find_patterns(text, sentence_bounds(text), GENERIC, include_head=include_head)
+    return {(text[c.start : c.end], c.type, c.extractor) for c in cands}
+
+
+def test_kind_words_after_names() -> None:
+    found = _found("Results on the KITTI and Foo-2 benchmarks, and on the BarSet dataset.")
+    assert ("Foo-2 benchmarks", "Benchmark", "rule-head") in found
+    assert ("KITTI", "Benchmark", "rule-head") in found
+    assert ("BarSet dataset", "Dataset", "rule-head") in found
+    assert ("BarSet", "Dataset", "rule-head") in _found("We release the BarSet dataset.", include_head=False)
+
+
+def test_names_after_on() -> None:
+    found = {(t, x) for t, _, x in _found("We evaluate on ZooBench, QuuxQA and FooSet2. It relies on GRUX.")}
+    assert {("ZooBench", "rule-on"), ("QuuxQA", "rule-on"), ("FooSet2", "rule-on")} <= found
+    assert ("GRUX", "rule-on") not in found  # "relies on" introduces a method, not a benchmark
+
+
+def test_generic_acronyms_are_not_names() -> None:
+    assert not any(x == "rule-on" for _, _, x in _found("Models fail on OOD data and on AI."))
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("We propose GeoManip, a framework for robots.", ("GeoManip", "Method")),
+        ("We introduce WildBenchX, a new benchmark of hard prompts.", ("WildBenchX", "Benchmark")),
+        ("We present a new benchmark called PuzzleSet.", ("PuzzleSet", "Benchmark")),
+        ("We further propose a novel method, StackNet, that stacks images.", ("StackNet", "Method")),
+        ("We release FooCorpus, a dataset of 10k dialogues.", ("FooCorpus", "Dataset")),
+    ],
+)
+def test_proposed_names(sentence: str, expected: tuple[str, str]) -> None:
+    assert (*expected, "rule-propose") in _found(sentence)
+
+
+def test_apposition_and_shape() -> None:
+    found = _found(
+        "In practice ImageStacker, a simple yet effective method, helps. CIF-Bench is hard. ECInstruct helps."
+    )
+    assert ("ImageStacker", "Method", "rule-apposition") in found
+    assert ("CIF-Bench", "Benchmark", "rule-shape") in found
+    assert ("ECInstruct", "Dataset", "rule-shape") in found
+
+
+def test_title_case_text_needs_strong_names() -> None:
+    found = {text for text, _, _ in _found("GeniL: A Multilingual Dataset on Generalizing Language")}
+    assert found == {"GeniL"}  # "Multilingual" is capitalised only because it is in a title
+
+
+def test_bracketed_acronym_is_not_part_of_a_proposed_name() -> None:
+    found = _found("We propose Domain-specific Risk Minimization (DRM) for this.")
+    assert ("Domain-specific Risk Minimization", "Method", "rule-propose") in found
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("Enigmata: Scaling Logical Reasoning in Large Language Models", ("Enigmata", "Method")),
+        ("WildIFEval: Instruction Following in the Wild", ("WildIFEval", "Benchmark")),
+        ("GeniL: A Multilingual Dataset on Generalizing Language", ("GeniL", "Dataset")),
+        ("PoseKit: Benchmarking Pose Estimation", ("PoseKit", "Benchmark")),
+        ("In Search of the Successful Interpolation: On the Role of Sharpness", None),
+        ("Data Factors for Better Compositional Generalization", None),
+    ],
+)
+def test_title_name(title: str, expected: tuple[str, str] | None) -> None:
+    cand = title_name(title, 0.7, 0.85)
+    assert (None if cand is None else (title[cand.start : cand.end], cand.type)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, hit, expected",
+    [
+        ("Qwen2.5-32B-Instruct wins", "Qwen", "Qwen2.5-32B-Instruct"),
+        ("we use R1-Distill-Qwen-7B here", "Qwen", "R1-Distill-Qwen-7B"),
+        ("o3-mini-high is", "o3", "o3-mini-high"),
+        ("BERT-base and", "BERT", "BERT-base"),
+        ("Tiny-ImageNet and", "ImageNet", "Tiny-ImageNet"),
+        ("LLM-based agents", "LLM", "LLM"),
+        ("CLIP-like models", "CLIP", "CLIP"),
+        ("Mistral-7B-Instruct-v0.2.", "Mistral", "Mistral-7B-Instruct-v0.2"),
+    ],
+)
+def test_extend_name(text: str, hit: str, expected: str) -> None:
+    start = text.index(hit)
+    family = hit in ("Qwen", "Mistral")
+    s, e = extend_name(text, start, start + len(hit), family=family)
+    assert text[s:e] == expected
+
+
+def test_urls_and_strong_names() -> None:
+    text = "see https://github.com/x/GPT-4-repo and GPT-4."
+    assert in_url(text, text.index("GPT-4"), text.index("GPT-4") + 5)
+    assert not in_url(text, text.rindex("GPT-4"), text.rindex("GPT-4") + 5)
+    assert all(is_strong_name(w) for w in ["ImageNet", "MMLU", "LoRA", "GSM8K", "T5", "o1"])
+    assert not any(is_strong_name(w) for w in ["7B", "3D", "Enigmata", "A", "the"])

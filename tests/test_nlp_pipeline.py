@@ -1,0 +1,63 @@
+"""Pipeline assembly: factories, component order, configuration and the optional entity model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from kg.errors import ModelError
+from kg.nlp.pipeline import ENTITY_MODEL_DIR, build_pipeline, entity_model_path
+
+TEXT = "We propose StackNet, a framework. It reaches 80% accuracy on the MMLU benchmark."
+
+
+def test_components_in_order_and_factories_registered() -> None:
+    nlp = build_pipeline(entity_model="none", claims=False)
+    assert nlp.pipe_names == ["kg_sentences", "kg_acronyms", "kg_entity_rules", "kg_entities"]
+    for name in nlp.pipe_names:
+        assert Language.has_factory(name)
+    meta = nlp.get_pipe_meta("kg_entities")
+    assert meta.assigns == ["doc._.kg_entities"]
+
+
+def test_doc_carries_sentences_acronyms_and_entities() -> None:
+    doc = build_pipeline(entity_model="none", claims=False)("Low-Rank Adaptation (LoRA) helps. " + TEXT)
+    assert len(list(doc.sents)) == 3
+    assert doc._.kg_acronyms == [(21, 25, 0, 19)]
+    texts = {doc.text[s:e]: t for s, e, t, *_ in doc._.kg_entities}
+    assert texts["StackNet"] == "Method" and texts["accuracy"] == "Metric"
+    assert texts["MMLU benchmark"] == "Benchmark"
+
+
+def test_config_overrides_reach_the_components() -> None:
+    nlp = build_pipeline(
+        entity_model="none", claims=False, config={"kg_entity_rules": {"include_head": False}}
+    )
+    doc = nlp(TEXT)
+    assert "MMLU" in {doc.text[s:e] for s, e, *_ in doc._.kg_entities}
+    assert nlp.get_pipe("kg_entity_rules").settings.include_head is False
+
+
+def test_base_components_can_be_kept() -> None:
+    nlp = build_pipeline(entity_model="none", claims=False, base_components=("tok2vec", "tagger"))
+    assert nlp.pipe_names[:3] == ["kg_sentences", "tok2vec", "tagger"]
+    assert nlp(TEXT)[0].tag_
+
+
+def test_claims_component_is_added_when_wanted() -> None:
+    assert "kg_claims" in build_pipeline(entity_model="none").pipe_names
+
+
+def test_entity_model_choice(tmp_path: Path) -> None:
+    assert entity_model_path("none") is None and entity_model_path(None) is None
+    expected = ENTITY_MODEL_DIR if (ENTITY_MODEL_DIR / "config.cfg").exists() else None
+    assert entity_model_path("auto") == expected
+    with pytest.raises(ModelError):
+        entity_model_path(tmp_path / "missing")
+
+
+def test_unknown_english_pipeline_is_a_model_error() -> None:
+    with pytest.raises(ModelError):
+        build_pipeline("no_such_pipeline_xyz", entity_model="none")
