@@ -10,6 +10,7 @@ from fixtures.query.helpers import BASE, ENTITY, add_trig, invoke, small_store
 
 from kg.errors import NotFoundError
 from kg.query.cache import cache_path, fingerprint
+from kg.query.lookup import LabelIndex, resolve_one
 from kg.query.neighbourhood import neighbours, paths, personalised_pagerank, related
 from kg.query.view import build_view, load_view
 
@@ -174,3 +175,17 @@ def test_personalised_pagerank_is_a_distribution_centred_on_the_source():
     path = nx.path_graph(5)
     ranks = personalised_pagerank(path, 0)
     assert [ranks[i] > ranks[i + 1] for i in range(1, 4)] == [True, True, True]  # farther along, less weight
+
+
+def test_exploration_on_a_graph_built_by_the_real_writer():
+    from fixtures.rdf.sample import sample_store
+
+    built = sample_store()
+    index = LabelIndex.from_store(built)
+    reft, cot, uber = (resolve_one(index, n).iri for n in ("ReFT", "chain-of-thought prompting", "Über-Net"))
+    view = load_view(built)
+    graph = view.to_networkx()
+    texts = {c.text() for c in paths(view, graph, reft, cot, limit=10)}
+    assert any("—evaluatesOn→ GSM8K ←evaluatesOn—" in t for t in texts)
+    with pytest.raises(NotFoundError):
+        paths(view, graph, reft, uber)  # the translation paper shares nothing with the others
