@@ -193,7 +193,7 @@ def test_trained_model_separates_claims_from_other_sentences() -> None:
         "Our 7B model consistently surpasses larger baselines and achieves 32.8% on ARC-AGI."
     )
     nlp = light_pipeline(BUILTIN)
-    group = nlp(text).spans["kg_claims"]
-    assert [s.text for s in group] == [
+    doc = nlp(text)
+    assert [s.text for s in doc.spans["kg_claims"]] == [
         "Our 7B model consistently surpasses larger baselines and achieves 32.8% on ARC-AGI."
     ]

@@ -1,7 +1,7 @@
 """Second stage of claim detection: decide each sentence from its own scores and its neighbours'.
 
-The sentence classifier (stage one) scores sentences one at a time: P(claim), P(background), P(objective),
-P(method) and P(biomedical domain). Whether a sentence reports a result depends much on where it sits:
+The sentence classifier (stage one) scores sentences one at a time: P(claim) as a computer-science
+``result`` and as a biomedical ``claim``, P(background), P(objective), P(method) and P(biomedical domain). Whether a sentence reports a result depends much on where it sits:
 results follow the method description and run to the end of the abstract. A small logistic regression over
 :func:`features` (own, previous and next scores, the best claim score before and after, position, the cue
 rule score, the abstract's domain) turns that into the final claim probability. Its weights and tuned
@@ -19,10 +19,11 @@ from pathlib import Path
 
 from kg.errors import ModelError
 
-CLAIM_LABEL = "CLAIM"
+# What counts as a claim differs between the corpora (a biomedical "other" sentence often reads like a
+# CS "result"), so each domain has its own claim label and the abstract's domain score mixes them.
+CLAIM_LABELS = {"csabstruct": "CLAIM_CS", "claims_biomed": "CLAIM_BIO"}
 ROLE_LABELS = ("BACKGROUND", "OBJECTIVE", "METHOD")
 DOMAIN_LABEL = "BIOMED"
-LABELS = (CLAIM_LABEL, *ROLE_LABELS, DOMAIN_LABEL)
 
 FEATURES = (
     "claim",
@@ -52,7 +53,7 @@ def _sentence_features(
 ) -> list[float]:
     """The FEATURES row of one sentence."""
     count = len(cats)
-    claim = [c.get(CLAIM_LABEL, 0.0) for c in cats]
+    claim = [claim_probability(c, domain) for c in cats]
     method = [c.get("METHOD", 0.0) for c in cats]
     here = cats[index]
     position = index / (count - 1) if count > 1 else 1.0
@@ -78,6 +79,12 @@ def _sentence_features(
         domain * position,
         domain * last,
     ]
+
+
+def claim_probability(cats: Mapping[str, float], domain: float) -> float:
+    """P(claim) of one sentence: the two domains' claim scores mixed by the abstract's domain score."""
+    bio, cs = cats.get(CLAIM_LABELS["claims_biomed"], 0.0), cats.get(CLAIM_LABELS["csabstruct"], 0.0)
+    return domain * bio + (1.0 - domain) * cs
 
 
 def features(cats: Sequence[Mapping[str, float]], cues: Sequence[float]) -> list[list[float]]:
