@@ -1,8 +1,9 @@
 """Second stage of claim detection: decide each sentence from its own scores and its neighbours'.
 
 The sentence classifier (stage one) scores sentences one at a time: P(claim) as a computer-science
-``result`` and as a biomedical ``claim``, P(background), P(objective), P(method) and P(biomedical domain). Whether a sentence reports a result depends much on where it sits:
-results follow the method description and run to the end of the abstract. A small logistic regression over
+``result`` and as a biomedical ``claim``, P(background), P(objective), P(method) and P(biomedical domain).
+Whether a sentence reports a result also depends on where it sits: results follow the method description
+and run to the end of the abstract. A small logistic regression over
 :func:`features` (own, previous and next scores, the best claim score before and after, position, the cue
 rule score, the abstract's domain) turns that into the final claim probability. Its weights and tuned
 threshold are a JSON file next to the classifier (``kg/models/claims/context.json``), fitted by
