@@ -11,7 +11,7 @@ from fixtures.claims.abstracts import REASONNET, REASONNET_MENTIONS, annotate, l
 from kg.errors import ModelError
 from kg.nlp import claims_cues as cues
 from kg.nlp.claims import claims_from_doc, results
-from kg.nlp.claims_component import BUILTIN, MODEL_DIR, classifier_text, load_models
+from kg.nlp.claims_component import BUILTIN, MODEL_DIR, ClaimDetector, classifier_text, load_models
 
 
 @pytest.mark.parametrize(
@@ -197,3 +197,15 @@ def test_trained_model_separates_claims_from_other_sentences() -> None:
     assert [s.text for s in doc.spans["kg_claims"]] == [
         "Our 7B model consistently surpasses larger baselines and achieves 32.8% on ARC-AGI."
     ]
+
+
+@pytest.mark.skipif(not (MODEL_DIR / "config.cfg").exists(), reason="no trained claims model packaged")
+def test_strong_cue_lifts_an_early_we_show_that() -> None:
+    sentences = [
+        "In this work, we show that sparse attention outperforms dense attention on long documents.",
+        "We describe the training data.",
+    ]
+    lifted = ClaimDetector(load_models(BUILTIN), threshold=None, spans_key="k")
+    plain = ClaimDetector(load_models(BUILTIN), threshold=None, spans_key="k", strong_cues=False)
+    assert lifted.score_sentences(sentences)[0] >= lifted.threshold
+    assert lifted.score_sentences(sentences)[1] == plain.score_sentences(sentences)[1]

@@ -44,6 +44,16 @@ RESULT_CUES = _words(
     r"reduc\w+",
     r"increas\w+",
 )
+# Unmistakable claims in ML abstracts ("we show that ...", "X outperforms Y", "achieves 32.8% on ..."): the
+# corpora often label an early "we show that" sentence as the aim, but on modern abstracts it is a claim.
+STRONG_CLAIM = re.compile(
+    r"\b(?:we|our (?:\w+ )?(?:results|experiments|analys[ie]s|findings|evaluations?|study)|experiments|"
+    r"results|evaluations?)\s+(?:\w+\s+){0,2}?(?:show|prove|find|found|demonstrate|reveal|uncover|observe|confirm|"
+    r"establish)\w*\s+(?:that|empirically|theoretically|both)\b"
+    r"|\b(?:outperform|surpass)\w*"
+    r"|\bachiev\w+\b[^.;]{0,80}\d",
+    re.IGNORECASE,
+)
 # Sentences that are never claims: where to get code, data or models.
 AVAILABILITY = re.compile(
     r"(?:code|data|models?|weights|datasets?|implementation|checkpoints?|resources?)\b[^.]{0,60}"
