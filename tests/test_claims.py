@@ -209,3 +209,30 @@ def test_strong_cue_lifts_an_early_we_show_that() -> None:
     plain = ClaimDetector(load_models(BUILTIN), threshold=None, spans_key="k", strong_cues=False)
     assert lifted.score_sentences(sentences)[0] >= lifted.threshold
     assert lifted.score_sentences(sentences)[1] == plain.score_sentences(sentences)[1]
+
+
+def test_baselines_stop_where_the_sentence_moves_on() -> None:
+    text = (
+        "We propose ProverX. ProverX outperforms Llemma and DeepSeek-Prover on MiniF2F using LoRA adapters."
+    )
+    surfaces = (
+        ("ProverX", "Method"),
+        ("Llemma", "Method"),
+        ("DeepSeek-Prover", "Method"),
+        ("MiniF2F", "Benchmark"),
+        ("LoRA", "Method"),
+    )
+    doc, mentions = annotate(text, surfaces)
+    claims, _, _ = claims_from_doc(doc, mentions, "abstract")
+    assert [(c.subject, c.baselines) for c in claims] == [("proverx", ("llemma", "deepseek-prover"))]
+
+
+def test_each_value_pairs_with_its_own_benchmark() -> None:
+    text = "Our model Atlas achieves 32.8% on ARC-AGI and 71.5% on MATH, a new state of the art."
+    surfaces = (("Atlas", "Method"), ("ARC-AGI", "Benchmark"), ("MATH", "Benchmark"))
+    doc, mentions = annotate(text, surfaces)
+    _, _, found = claims_from_doc(doc, mentions, "abstract")
+    assert [(r.method, r.benchmark, r.value.text) for r in found] == [
+        ("atlas", "arc-agi", "32.8%"),
+        ("atlas", "math", "71.5%"),
+    ]

@@ -27,6 +27,23 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 SPANS_KEY = "kg_claims"
+# After the first baseline, these words start a new part of the sentence (where, how, by how much).
+BASELINES_END = cues.words(
+    "on",
+    "in",
+    "across",
+    "using",
+    "with",
+    "via",
+    "for",
+    "while",
+    "at",
+    "when",
+    "under",
+    "by",
+    "through",
+    "which",
+)
 
 
 def claim_spans(doc: Doc, field: Field, key: str = SPANS_KEY) -> list[tuple[Span, float]]:
@@ -81,6 +98,24 @@ def _subject(span: Span, methods: list[Mention], own: list[str]) -> str | None:
     return own[0] if own_ref else None
 
 
+def _baselines(span: Span, methods: list[Mention], subject: str | None, own: list[str]) -> tuple[str, ...]:
+    """The methods a comparison is made against: those named after the comparison cue, up to the first
+    phrase that moves on to something else ("on MMLU", "using LoRA", "by 3 points")."""
+    cue = cues.COMPARISON.search(span.text)
+    if cue is None:
+        return ()
+    position, found = span.start + cue.start(), []
+    for mention in methods:
+        if mention.span.start < position:
+            continue
+        if found and BASELINES_END.search(span.text[position - span.start : mention.span.start - span.start]):
+            break
+        if mention.key != subject and mention.key not in own:
+            found.append(mention.key)
+        position = mention.span.end
+    return tuple(dict.fromkeys(found))
+
+
 def structure(span: Span, score: float, mentions: Iterable[Mention], own: list[str]) -> Claim:
     """The structured claim a sentence states.
 
@@ -99,9 +134,7 @@ def structure(span: Span, score: float, mentions: Iterable[Mention], own: list[s
     negated = cues.is_negated(span.text)
     kind = cues.claim_kind(span.text, bool(values))
     subject = _subject(span, methods, own)
-    baselines: tuple[str, ...] = ()
-    if kind == "comparison":
-        baselines = tuple(k for k in _keys(methods, "Method") if k != subject and k not in own)
+    baselines = _baselines(span, methods, subject, own) if kind == "comparison" else ()
     return Claim(
         span=span,
         kind=kind,

@@ -13,13 +13,13 @@ from typing import Literal
 Direction = Literal["better", "worse", "no difference"]
 
 
-def _words(*alternatives: str) -> re.Pattern[str]:
+def words(*alternatives: str) -> re.Pattern[str]:
     """A case-insensitive pattern matching any alternative as whole words."""
     return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
 
 
 # A sentence that reports an outcome of the paper's own work.
-RESULT_CUES = _words(
+RESULT_CUES = words(
     r"outperform\w*",
     r"surpass\w*",
     r"exceed\w*",
@@ -69,14 +69,14 @@ AIM = re.compile(
 )
 
 # The paper referring to its own method ("our model", "we", "the proposed approach", "it").
-OWN_WORK = _words(
+OWN_WORK = words(
     r"our",
     r"we",
     r"it",
     r"(?:the|this) (?:proposed |new |resulting )?"
     r"(?:method|model|approach|framework|system|algorithm|technique)",
 )
-COMPARISON = _words(
+COMPARISON = words(
     r"outperform\w*",
     r"surpass\w*",
     r"exceed\w*",
@@ -95,7 +95,7 @@ COMPARISON = _words(
     r"vs\.?",
     r"versus",
 )
-PERFORMANCE = _words(
+PERFORMANCE = words(
     r"achiev\w+",
     r"attain\w*",
     r"reach\w*",
@@ -106,7 +106,7 @@ PERFORMANCE = _words(
     r"accuracy",
     r"new record",
 )
-BETTER = _words(
+BETTER = words(
     r"outperform\w*",
     r"surpass\w*",
     r"exceed\w*",
@@ -123,7 +123,7 @@ BETTER = _words(
     r"enhanc\w+",
     r"reduc\w+ (?:the )?(?:error|cost|latency|memory|hallucination)\w*",
 )
-WORSE = _words(
+WORSE = words(
     r"underperform\w*",
     r"worse",
     r"inferior",
@@ -134,7 +134,7 @@ WORSE = _words(
     r"struggl\w+",
     r"fail\w*",
 )
-NO_DIFFERENCE = _words(
+NO_DIFFERENCE = words(
     r"comparabl[ey]",
     r"on par",
     r"similar(?:ly)?",
@@ -144,7 +144,7 @@ NO_DIFFERENCE = _words(
     r"equivalent",
     r"indistinguishable",
 )
-HEDGES = _words(
+HEDGES = words(
     r"may",
     r"might",
     r"could",
