@@ -60,13 +60,18 @@ def test_title_prefix_proposes(title: str, proposed: list[str]) -> None:
         ("We propose Reinforced Fine-Tuning (ReFT) for reasoning.", ["reinforced fine-tuning"]),
         ("We propose a framework for reasoning based on GPT-4.", []),
         ("We fine-tune GPT-4 with ReasonNet-style prompts.", []),
+        ("We introduce a suite of puzzles tailored for improving Large Language Models (LLMs).", []),
+        ("Large Language Models (LLMs), such as GPT-4, excel at reasoning.", []),
     ],
 )
 def test_we_introduce_proposes(sentence: str, proposed: list[str]) -> None:
-    surfaces = (("ReasonNet", "Method"), ("GPT-4", "Method"), ("Reinforced Fine-Tuning", "Method"))
+    surfaces = (
+        ("ReasonNet", "Method"),
+        ("GPT-4", "Method"),
+        ("Reinforced Fine-Tuning", "Method"),
+        ("Large Language Models", "Method"),
+    )
     doc, mentions = annotate(sentence, surfaces)
-    if "(ReFT)" in sentence:  # the entity stage marks an acronym defined next to the name
-        mentions = [m.__class__(**{**m.__dict__, "acronym": "ReFT"}) for m in mentions]
     assert [m.key for m in proposed_methods(mentions, doc.text, "abstract")] == proposed
 
 

@@ -31,7 +31,8 @@ PROPOSE_VERB = re.compile(
 # Words between the verb and a name that show the name is something used, not the thing proposed.
 NOT_PROPOSED = re.compile(
     r"\b(?:using|uses|use|based on|built on|on top of|with|via|from|leverag\w+|by|over|than|against|"
-    r"compared|such as|like|including|e\.g|for|to|on|of existing|existing|prior|previous)\b",
+    r"compared|such as|like|including|e\.g|for|to|on|in|into|within|where|which|that|across|between|among|"
+    r"about|of existing|existing|prior|previous|investigat\w+|stud\w+|evaluat\w+|analy[sz]\w+)\b",
     re.IGNORECASE,
 )
 EVALUATION = re.compile(
@@ -41,7 +42,7 @@ EVALUATION = re.compile(
 )
 # A name, not a generic phrase: one word, or a word with an inner capital or a digit ("DeepSeek-R1", "GPT4o").
 NAME_LIKE = re.compile(r"^\S+$|\b\w*(?:[a-z][A-Z]|[A-Z]{2}|\d)\w*")
-MAX_PROPOSE_GAP = 100  # characters between "we propose" and the name it introduces
+MAX_PROPOSE_GAP = 60  # characters between "we propose" and the name it introduces
 
 PAPER_TYPE = {"Task": "addresses", "Metric": "measuredBy", "Benchmark": "evaluatesOn"}
 
@@ -50,6 +51,12 @@ def sentence_span(mention: Mention, text: str) -> Span:
     """The sentence a mention sits in, as evidence Span over the field text."""
     start, end = mention.sentence
     return Span(start, end, text[start:end], mention.span.field)
+
+
+def _is_name(mention: Mention, sentence: Span) -> bool:
+    """Whether a mention reads as a proper name: NAME_LIKE, or followed by its "(ACRONYM)"."""
+    after = sentence.text[mention.span.end - sentence.start :]
+    return bool(NAME_LIKE.search(mention.span.text)) or after.startswith((" (", "("))
 
 
 def _proposed_in_sentence(sentence: Span, methods: list[Mention]) -> list[Mention]:
@@ -61,7 +68,7 @@ def _proposed_in_sentence(sentence: Span, methods: list[Mention]) -> list[Mentio
             gap = sentence.text[verb_end - sentence.start : mention.span.start - sentence.start]
             if mention.span.start < verb_end or len(gap) > MAX_PROPOSE_GAP:
                 continue
-            if mention.acronym is not None or not NOT_PROPOSED.search(gap):
+            if not NOT_PROPOSED.search(gap) and _is_name(mention, sentence):
                 if mention not in chosen:
                     chosen.append(mention)
                 break
@@ -120,7 +127,7 @@ def _paper_relation(
 ) -> Relation | None:
     """The paper -> entity edge one mention supports, or None (proposed or beaten methods)."""
     if mention.key in proposed:
-        return Relation("proposes", None, mention.key, sentence)
+        return None
     kind = PAPER_TYPE.get(mention.type)
     if kind is None and mention.type == "Dataset" and EVALUATION.search(sentence.text):
         kind = "evaluatesOn"
@@ -136,7 +143,8 @@ def paper_relations(
     claims: Iterable[Claim] = (),
     proposed: Iterable[str] = (),
 ) -> list[Relation]:
-    """All relations one field supports: paper -> entity edges, then outperforms edges.
+    """All relations one field supports: proposes (with the proposing sentence), other paper -> entity
+    edges, then outperforms edges.
 
     Args:
         mentions: the entity mentions of the field.
@@ -150,10 +158,11 @@ def paper_relations(
     """
     mentions = sorted(mentions, key=lambda m: m.span.start)
     claims = list(claims)
-    own = set(proposed) | {m.key for m in proposed_methods(mentions, text, field)}
+    proposals = proposed_methods(mentions, text, field)
+    own = set(proposed) | {m.key for m in proposals}
     beaten_edges = outperforms(claims)
     beaten = {r.tail for r in beaten_edges} - own
-    relations: list[Relation] = []
+    relations = [Relation("proposes", None, m.key, sentence_span(m, text)) for m in proposals]
     for mention in mentions:
         relation = _paper_relation(mention, sentence_span(mention, text), own, beaten)
         if relation is not None:

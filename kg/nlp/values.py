@@ -145,8 +145,16 @@ def _shift(value: ClaimValue, offset: int) -> ClaimValue:
 
 
 _RELATIVE_BEFORE = re.compile(
-    r"(?:\bby|\b(?:gains?|improvements?|increases?|decreases?|reductions?|boosts?|margins?)(?:\s+of)?)\s*"
+    r"(?:\bby|\b(?:gains?|improvements?|increases?|decreases?|reductions?|boosts?|margins?|drops?|declines?|"
+    r"loss(?:es)?)(?:\s+of)?)\s*"
     r"(?:(?:up\s+to|over|about|approximately|nearly|almost|roughly|an?|average|of)\s+)*$",
+    re.IGNORECASE,
+)
+
+# "an 11% higher success rate", "20% fewer tokens", "a 3.1% absolute gain"
+_RELATIVE_AFTER = re.compile(
+    r"\s*(?:absolute\s+|relative\s+)?(?:higher|lower|more|less|fewer|better|worse|faster|slower|smaller|"
+    r"larger|improvements?|gains?|increases?|decreases?|reductions?|drops?|boosts?)\b",
     re.IGNORECASE,
 )
 
@@ -160,7 +168,8 @@ def is_relative(value: ClaimValue, text: str, offset: int = 0) -> bool:
         offset: the offset that was passed to :func:`parse_values` for it.
 
     Returns:
-        True for factors, points, signed numbers and values introduced by "by"/"gain of"/"improvement of".
+        True for factors, points, signed numbers, values introduced by "by"/"gain of"/"drop of" and values
+        followed by a comparative ("11% higher", "20% fewer").
     """
     if value.unit in ("x", "points") or value.text.startswith(("+", "\u00b1", MINUS, "-")):
         return True
@@ -168,7 +177,8 @@ def is_relative(value: ClaimValue, text: str, offset: int = 0) -> bool:
         return False
     start = (value.start or offset) - offset
     before = text[max(0, start - 40) : start]
-    return bool(_RELATIVE_BEFORE.search(before))
+    after = text[start + len(value.text) :]
+    return bool(_RELATIVE_BEFORE.search(before) or _RELATIVE_AFTER.match(after))
 
 
 def end_point(value: ClaimValue) -> ClaimValue:
