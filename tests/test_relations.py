@@ -38,6 +38,7 @@ def test_reasonnet_relations_with_evidence() -> None:
         ("DeepSeek-R1: Incentivizing Reasoning in LLMs via Reinforcement Learning", ["deepseek-r1"]),
         ("Scaling Laws for GPT-4 Style Models", []),
         ("Reinforcement Learning: A Survey with PPO", []),
+        ("Secrets of PPO in Practice: Reward Modeling", []),
     ],
 )
 def test_title_prefix_proposes(title: str, proposed: list[str]) -> None:
@@ -62,6 +63,7 @@ def test_title_prefix_proposes(title: str, proposed: list[str]) -> None:
         ("We fine-tune GPT-4 with ReasonNet-style prompts.", []),
         ("We introduce a suite of puzzles tailored for improving Large Language Models (LLMs).", []),
         ("Large Language Models (LLMs), such as GPT-4, excel at reasoning.", []),
+        ("Building on this, we introduce Selective GPT-4, which filters data.", []),
     ],
 )
 def test_we_introduce_proposes(sentence: str, proposed: list[str]) -> None:

@@ -4,8 +4,8 @@ Rules over the entity mentions of one field and the claims found in it; every re
 (or claim) that supports it as evidence. Pure functions over kg.types values, no spaCy.
 
 - proposes: the paper's own named method: "we introduce/propose/present X", "a method called X", an acronym
-  defined right after such a verb, or a name-like "X: ..." prefix of the title ("Reinforcement Learning: A
-  Survey" proposes nothing).
+  defined right after such a verb, or a title "X: ..." whose whole prefix is one name-like method mention
+  ("Reinforcement Learning: A Survey" and "Secrets of RLHF: ..." propose nothing).
 - uses: methods and datasets named but neither proposed nor beaten as baselines.
 - evaluatesOn: benchmarks, and datasets in sentences that evaluate ("experiments on", "results on").
 - addresses: tasks. measuredBy: metrics.
@@ -42,6 +42,8 @@ EVALUATION = re.compile(
 )
 # A name, not a generic phrase: one word, or a word with an inner capital or a digit ("DeepSeek-R1", "GPT4o").
 NAME_LIKE = re.compile(r"^\S+$|\b\w*(?:[a-z][A-Z]|[A-Z]{2}|\d)\w*")
+# A capitalised word right before the mention: the mention is only part of the name ("Selective DPO").
+PART_OF_NAME = re.compile(r"\b(?!(?:A|An|The|Our)\b)[A-Z][\w-]*\s+$")
 MAX_PROPOSE_GAP = 60  # characters between "we propose" and the name it introduces
 
 PAPER_TYPE = {"Task": "addresses", "Metric": "measuredBy", "Benchmark": "evaluatesOn"}
@@ -68,7 +70,7 @@ def _proposed_in_sentence(sentence: Span, methods: list[Mention]) -> list[Mentio
             gap = sentence.text[verb_end - sentence.start : mention.span.start - sentence.start]
             if mention.span.start < verb_end or len(gap) > MAX_PROPOSE_GAP:
                 continue
-            if not NOT_PROPOSED.search(gap) and _is_name(mention, sentence):
+            if not NOT_PROPOSED.search(gap) and not PART_OF_NAME.search(gap) and _is_name(mention, sentence):
                 if mention not in chosen:
                     chosen.append(mention)
                 break
@@ -89,8 +91,8 @@ def proposed_methods(mentions: Iterable[Mention], text: str, field: Field) -> li
     methods = sorted((m for m in mentions if m.type == "Method"), key=lambda m: m.span.start)
     chosen: list[Mention] = []
     if field == "title" and ":" in text:
-        colon = text.index(":")
-        chosen += [m for m in methods if m.span.end <= colon and NAME_LIKE.search(m.span.text)]
+        prefix = text[: text.index(":")].strip()
+        chosen += [m for m in methods if m.span.text == prefix and NAME_LIKE.search(m.span.text)]
     by_sentence: dict[tuple[int, int], list[Mention]] = {}
     for mention in methods:
         by_sentence.setdefault(mention.sentence, []).append(mention)
