@@ -16,16 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError, ModelError
+from kg.nlp.pipeline import ENTITY_MODEL_DIR as ENTITY_MODEL
 from kg.types import Origin, Record
-
-# The packaged entity model (pipelines/entities builds it); other code sources its `ner` from here.
-ENTITY_MODEL = Path(__file__).parent / "models" / "entities"
 
 SCORED_TYPES: tuple[str, ...] = ("Method", "Dataset", "Task", "Metric")
 TYPE_FOLD: dict[str, str] = {
@@ -392,23 +390,20 @@ def predict_with_nlp(gold_docs: list[GoldDoc], nlp: Any) -> dict[str, Prediction
     return {doc_id: Prediction(doc_id, tuple(spans)) for doc_id, spans in found.items()}
 
 
-def predict_with_pipeline(
-    gold_docs: list[GoldDoc], build: Callable[[], Any] | None = None
-) -> dict[str, Prediction]:
+def predict_with_pipeline(gold_docs: list[GoldDoc], nlp: Any = None) -> dict[str, Prediction]:
     """Predictions of the full kg pipeline (kg.nlp), read back through the `kg extract` JSON contract.
 
     Args:
         gold_docs: the annotated records to run.
-        build: pipeline factory; defaults to kg.nlp.build_pipeline.
+        nlp: a pipeline from kg.nlp.build_pipeline; built with defaults when None.
 
     Raises:
         ModelError: the pipeline cannot be built.
     """
-    from kg import nlp as kg_nlp
+    from kg.nlp import build_pipeline, extract
 
-    pipeline = (build or kg_nlp.build_pipeline)()
     found: dict[str, Prediction] = {}
-    for extraction in kg_nlp.extract(pipeline, [g.record for g in gold_docs]):
+    for extraction in extract([g.record for g in gold_docs], nlp or build_pipeline()):
         data = extraction.to_json()
         entities = tuple(Annotation(e["field"], e["start"], e["end"], e["type"]) for e in data["entities"])
         claims = tuple(Annotation(c["field"], c["start"], c["end"], c["kind"]) for c in data["claims"])

@@ -6,6 +6,9 @@ are not project types). The tokens of those ignored spans are "outside" by defau
 scores such predictions; ``--ignored missing`` marks them unknown instead. Overlapping gold spans keep the
 longest; spans whose offsets fall inside a token are expanded to whole tokens and counted.
 
+convert_raw writes unlabelled in-domain text for `spacy pretrain` (corpus/raw.jsonl): the training
+abstracts, CSAbstruct abstracts and the seed dumps' abstract paragraphs; never a dev or test abstract.
+
 SciREX ships one file: it is split by a hash of the record id (kg.eval.split_of) into train 70% / dev 10% /
 test 20%, and the dev and test parts are also written as JSON lines for `kg eval`.
 
@@ -107,8 +110,40 @@ def convert(shared: Path, out: Path, pipeline: str | None = None, ignored: str =
     return {key: dict(sorted(counter.items())) for key, counter in sorted(stats.items())}
 
 
+RAW_SOURCES: tuple[tuple[str, str], ...] = (
+    ("scierc", "train.jsonl"),
+    ("scirex", "train.jsonl"),
+    ("csabstruct", "train.jsonl"),
+    ("csabstruct", "dev.jsonl"),
+)
+SEED_MIN_CHARS = 200  # seed dumps are web pages: abstracts are the long lines
+
+
+def raw_texts(shared: Path) -> list[str]:
+    """Unlabelled abstracts for pretraining: RAW_SOURCES (SciREX train part only) and seed paragraphs."""
+    texts = [
+        gold.record.abstract
+        for corpus, name in RAW_SOURCES
+        for gold in read_gold(shared / "corpora" / corpus / name)
+        if corpus != "scirex" or split_of(gold.record.id) == "train"
+    ]
+    for seed in sorted((shared / "seeds").glob("*.txt")):
+        lines = seed.read_text(encoding="utf-8").splitlines()
+        texts.extend(line.strip() for line in lines if len(line.strip()) >= SEED_MIN_CHARS)
+    return texts
+
+
+def convert_raw(shared: Path, out: Path) -> int:
+    """Write ``out/raw.jsonl`` ({"text": ...} a line) for `spacy pretrain`; returns the number of texts."""
+    texts = raw_texts(shared)
+    out.mkdir(parents=True, exist_ok=True)
+    lines = (json.dumps({"text": text}, ensure_ascii=False) for text in texts)
+    (out / "raw.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(texts)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Command-line entry: convert and print the statistics as JSON (also saved to OUT/stats.json)."""
+    """Command-line entry: convert labelled and raw text; print the statistics (also OUT/stats.json)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, required=True, help="shared data folder (holds corpora/)")
     parser.add_argument("--out", type=Path, required=True, help="output folder for DocBins and splits")
@@ -116,6 +151,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ignored", choices=("outside", "missing"), default="outside")
     args = parser.parse_args(argv)
     stats = convert(args.shared, args.out, args.pipeline, args.ignored)
+    stats["raw_texts"] = convert_raw(args.shared, args.out)
     text = json.dumps(stats, indent=2)
     (args.out / "stats.json").write_text(text + "\n", encoding="utf-8")
     print(text)

@@ -1,0 +1,70 @@
+"""Conversion of annotated abstracts into NER training docs (pipelines/entities/convert.py)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from kg.eval import Annotation, GoldDoc
+from kg.types import Origin, Record
+from pipelines.entities.convert import gold_to_doc
+
+TEXT = "We apply a deep neural network to speech recognition on TIMIT corpora with it."
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    import spacy
+
+    return spacy.blank("en")
+
+
+def _gold(*entities: tuple[str, str]) -> GoldDoc:
+    """Gold entities given by their text (first occurrence) and type."""
+    spans = []
+    for text, label in entities:
+        start = TEXT.index(text)
+        spans.append(Annotation("abstract", start, start + len(text), label))
+    record = Record(id="t", title="", abstract=TEXT, source="test", origin=Origin("mem", 1))
+    return GoldDoc(record, tuple(spans), ())
+
+
+def _ents(doc) -> list[tuple[str, str]]:
+    return [(e.text, e.label_) for e in doc.ents]
+
+
+def test_types_are_folded_and_non_project_types_become_outside(nlp):
+    stats = Counter()
+    gold = _gold(("deep neural network", "Method"), ("TIMIT corpora", "Material"), ("it", "Generic"))
+    doc = gold_to_doc(nlp, gold, stats)
+    assert _ents(doc) == [("deep neural network", "Method"), ("TIMIT corpora", "Dataset")]
+    it = doc[-2]
+    assert (it.text, it.ent_iob_) == ("it", "O")
+    assert stats["ignored"] == 1 and stats["kept:Dataset"] == 1
+
+
+def test_ignored_types_can_be_left_missing(nlp):
+    doc = gold_to_doc(nlp, _gold(("speech recognition", "OtherScientificTerm")), Counter(), ignored="missing")
+    assert [t.ent_iob_ for t in doc if t.text in ("speech", "recognition")] == ["", ""]
+    assert doc[0].ent_iob_ == "O"
+
+
+def test_nested_spans_keep_the_longest(nlp):
+    stats = Counter()
+    gold = _gold(("neural network", "Method"), ("deep neural network", "Method"), ("speech", "Task"))
+    doc = gold_to_doc(nlp, gold, stats)
+    assert _ents(doc) == [("deep neural network", "Method"), ("speech", "Task")]
+    assert stats["overlap_dropped"] == 1
+    overlapping = _gold(("speech recognition", "Task"), ("recognition on TIMIT", "Material"))
+    assert _ents(gold_to_doc(nlp, overlapping, stats)) == [("recognition on TIMIT", "Dataset")]
+    assert stats["overlap_dropped"] == 2
+
+
+def test_spans_inside_tokens_are_expanded_and_counted(nlp):
+    stats = Counter()
+    start = TEXT.index("TIMIT")
+    record = Record(id="t", title="", abstract=TEXT, source="test", origin=Origin("mem", 1))
+    gold = GoldDoc(record, (Annotation("abstract", start, start + 3, "Material"),), ())
+    assert _ents(gold_to_doc(nlp, gold, stats)) == [("TIMIT", "Dataset")]
+    assert stats["expanded"] == 1
