@@ -35,3 +35,12 @@ def test_agreeing_extractors_add_confidence() -> None:
 def test_round_trip_through_plain_tuples() -> None:
     cand = Candidate(3, 9, "Benchmark", "rule-on", 0.7, "gsm8k")
     assert Candidate.from_tuple(list(cand.to_tuple())) == cand
+
+
+def test_phrase_spans_swallow_what_is_inside_them() -> None:
+    curated = Candidate(12, 31, "Task", "gazetteer", 0.95)  # "machine translation"
+    phrase = Candidate(0, 31, "Task", "kg_ner", 0.8)  # "statistical machine translation"
+    crossing = Candidate(25, 40, "Method", "gazetteer", 0.95)
+    assert resolve([curated, phrase]) == [curated]
+    assert resolve([curated, phrase], phrases=[phrase]) == [phrase]
+    assert resolve([crossing, phrase], phrases=[phrase]) == [crossing]  # only what is inside

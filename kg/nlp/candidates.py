@@ -3,12 +3,16 @@
 Extractors (the trained model, gazetteers, patterns, acronym long forms, propagation) each propose spans
 with a type, their name and a confidence. :func:`resolve` keeps a set of non-overlapping spans:
 
-1. identical spans (same offsets) keep the proposal with the highest confidence; when another extractor
+1. a phrase span (from the trained model, which learnt how far an annotated phrase reaches) swallows the
+   spans strictly inside it: "statistical machine translation" over the gazetteer's "machine translation",
+   "n-gram language model" over "language model". The caller passes only phrase spans that do not list
+   several things ("GSM8K and MATH" is no phrase);
+2. identical spans (same offsets) keep the proposal with the highest confidence; when another extractor
    agrees on span and type, its confidence gets ``agreement_bonus`` (capped at 0.99);
-2. the rest are ranked by ``confidence + length_weight * min(length, 40) / 40`` (so a longer span wins
+3. the rest are ranked by ``confidence + length_weight * min(length, 40) / 40`` (so a longer span wins
    over a contained shorter one only when it is about as trustworthy: the curated "ImageNet" beats a model's
    "ImageNet classification" unless ``length_weight`` is raised), then by earlier start;
-3. greedily, a span is kept when it overlaps no span kept before it.
+4. greedily, a span is kept when it overlaps no span kept before it.
 
 Confidences are set per extractor in the component config (see kg.nlp.components), so this policy is tuned
 there, not here.
@@ -67,20 +71,35 @@ def _merge_identical(candidates: Iterable[Candidate], agreement_bonus: float) ->
     return merged
 
 
+def _inside_phrase(cand: Candidate, phrases: list[Candidate]) -> bool:
+    """Whether ``cand`` lies strictly inside one of the phrase spans."""
+    return any(
+        p.start <= cand.start and cand.end <= p.end and p.end - p.start > cand.end - cand.start
+        for p in phrases
+    )
+
+
 def resolve(
-    candidates: Iterable[Candidate], *, length_weight: float = 0.05, agreement_bonus: float = 0.03
+    candidates: Iterable[Candidate],
+    *,
+    phrases: Iterable[Candidate] = (),
+    length_weight: float = 0.05,
+    agreement_bonus: float = 0.03,
 ) -> list[Candidate]:
     """Non-overlapping spans chosen from ``candidates`` by the policy in the module docstring.
 
     Args:
         candidates: proposals from any extractors, for one field of one paper.
+        phrases: those of ``candidates`` that swallow the spans strictly inside them (step 1).
         length_weight: how much a longer span's length adds to its rank.
         agreement_bonus: confidence added when two extractors propose the same span and type.
 
     Returns:
         The kept spans, sorted by start offset.
     """
-    pool = [c for c in _merge_identical(candidates, agreement_bonus) if c.end > c.start]
+    outer = list(phrases)
+    pool = [c for c in candidates if not _inside_phrase(c, outer)]
+    pool = [c for c in _merge_identical(pool, agreement_bonus) if c.end > c.start]
     pool.sort(key=lambda c: (-(c.confidence + length_weight * min(c.end - c.start, 40) / 40), c.start))
     kept: list[Candidate] = []
     for cand in pool:

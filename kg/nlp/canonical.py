@@ -26,6 +26,7 @@ from kg.nlp.lexicon import word_set
 # Unicode hyphens, dashes and the minus sign, all folded to "-".
 _DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d]")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "`": "'"})
+_TRAILING_PARENS = re.compile(r"(?<=\S)\s*\([^()]*\)?\s*$")
 _LEADING_WORD = re.compile(r"(\w+)[\s_\-]+(?=\w)")
 _POSSESSIVE = re.compile(r"'s$|(?<=s)'$")
 _EDGE_PUNCT = "-_ \t\n\"'()[]{}.,;:!?*"
@@ -43,6 +44,18 @@ GENERIC_HEADS: dict[str, str] = {
     **dict.fromkeys([*_STRONG_HEADS.split(), "metric", "score"], "strong"),
     **dict.fromkeys(["task", "tasks", "problem"], "always"),
 }
+# Words that introduce a generic phrase ("the proposed method", "baseline models").
+GENERIC_MODIFIERS = word_set(
+    "proposed novel new existing previous prior current standard conventional traditional original simple "
+    "strong sota other different various several many multiple same such general specific key main "
+    "baseline overall whole entire typical popular common classical vanilla naive"
+)
+# Heads that make a phrase of generic words a property of something, not a thing ("transfer ability").
+PROPERTY_HEADS = word_set(
+    "ability capability performance gap behavior behaviour property benefit issue effect quality efficiency "
+    "bound power"
+)
+_STATE_OF_THE_ART = re.compile(r"state[\s-]+of[\s-]+the[\s-]+art")
 # Prefixes written joined, hyphenated or spaced ("pre-training", "pre training", "pretraining").
 BOUND_PREFIXES = word_set("pre post re co non semi sub multi inter intra fine un")
 # Words ending in "s" that are not plurals.
@@ -168,13 +181,16 @@ def _last_word_singular(text: str) -> str:
 def canonical_key(text: str) -> KeyResult:
     """The canonical key of a surface form, with the reason for any folding.
 
+    A trailing parenthesis is dropped first ("conditional random field (CRF)").
+
     Args:
         text: a mention's surface text as it appears in the paper.
 
     Returns:
         The key (lower case, single spaces; empty when nothing name-like is left) and ``merged_by``.
     """
-    folded = _POSSESSIVE.sub("", fold_unicode(text).strip(_EDGE_PUNCT)).strip(_EDGE_PUNCT)
+    bare = _TRAILING_PARENS.sub("", fold_unicode(text))
+    folded = _POSSESSIVE.sub("", bare.strip(_EDGE_PUNCT)).strip(_EDGE_PUNCT)
     stripped = strip_generic_head(strip_determiners(folded))
     key = _join_parts(_last_word_singular(stripped))
     if stripped != folded:
@@ -191,15 +207,25 @@ def key_of(text: str) -> str:
     return canonical_key(text).key
 
 
-def is_generic(key: str, generic_words: frozenset[str]) -> bool:
-    """True when every word of ``key`` is a generic word ("model", "our framework", "proposed method").
+def is_generic(surface: str, generic_words: frozenset[str]) -> bool:
+    """Whether a mention names no particular thing: "model", "our framework", "the proposed method".
+
+    A single generic word is generic. A phrase of generic words only when it is introduced as one ("our",
+    "this", "the", or a modifier such as "proposed", "novel", "baseline", "state-of-the-art") or ends in a
+    property ("generalization ability", "model performance"), because "data representation" or "training
+    strategy" are real (SciERC) terms while "our approach" is not.
 
     Args:
-        key: a canonical key (see :func:`canonical_key`).
-        generic_words: lower-case, singular words that name no particular thing (kg/data/generic.txt).
+        surface: the mention's text.
+        generic_words: lower-case, singular nouns that name no particular thing (kg/data/generic.txt).
 
     Returns:
-        True for keys made only of generic words or determiners, and for empty keys.
+        True for generic mentions and for surfaces with no words at all.
     """
-    words = key.split()
-    return all(w in generic_words or w in DETERMINERS for w in words)
+    text = _STATE_OF_THE_ART.sub("sota", fold_unicode(surface).lower())
+    words = [singular(w) for w in re.split(r"[\s\-_/]+", text.strip(_EDGE_PUNCT)) if w]
+    introduced = bool(words) and (words[0] in DETERMINERS or words[0] in GENERIC_MODIFIERS)
+    content = [w for w in words if w not in DETERMINERS]
+    if not all(w in generic_words or w in GENERIC_MODIFIERS for w in content):
+        return False
+    return len(content) <= 1 or introduced or content[-1] in PROPERTY_HEADS

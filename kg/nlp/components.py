@@ -152,12 +152,23 @@ def make_entity_rules(
 
 @Language.factory(
     "kg_entities",
-    default_config={"model_confidence": 0.8, "length_weight": 0.05, "agreement_bonus": 0.03},
+    default_config={
+        "model_confidence": 0.8,
+        "length_weight": 0.05,
+        "agreement_bonus": 0.03,
+        "model_phrases": True,
+    },
     assigns=["doc._.kg_entities"],
     requires=["doc._.kg_candidates"],
 )
 def make_entities(
-    nlp: Language, name: str, *, model_confidence: float, length_weight: float, agreement_bonus: float
+    nlp: Language,
+    name: str,
+    *,
+    model_confidence: float,
+    length_weight: float,
+    agreement_bonus: float,
+    model_phrases: bool,
 ) -> EntityMerger:
     """The merge of model and rule spans (policy: kg.nlp.candidates.resolve).
 
@@ -167,9 +178,10 @@ def make_entities(
         model_confidence: confidence given to every span of the trained model (it has no scores).
         length_weight: how much a longer span's length adds to its rank.
         agreement_bonus: confidence added when two extractors propose the same span and type.
+        model_phrases: model spans swallow the rule spans strictly inside them.
 
     Returns:
         The component.
     """
     ensure_extensions()
-    return EntityMerger(MergeSettings(model_confidence, length_weight, agreement_bonus))
+    return EntityMerger(MergeSettings(model_confidence, length_weight, agreement_bonus, model_phrases))

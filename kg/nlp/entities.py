@@ -41,13 +41,24 @@ class RuleSettings:
 
 @dataclass(frozen=True)
 class MergeSettings:
-    """How model and rule spans are merged (see kg.nlp.candidates.resolve for the policy)."""
+    """How model and rule spans are merged (see kg.nlp.candidates.resolve for the policy).
+
+    Attributes:
+        model: confidence of every span of the trained model (it gives no scores).
+        length_weight: how much a longer span's length adds to its rank.
+        agreement_bonus: confidence added when two extractors propose the same span and type.
+        model_phrases: model spans swallow the rule spans strictly inside them.
+    """
 
     model: float = 0.8
     length_weight: float = 0.05
     agreement_bonus: float = 0.03
+    model_phrases: bool = True
 
 
+_TRIM_HEAD = re.compile(r"^(?:[\s\-.,;:]|(?:the|a|an|our|their|its|this|these|those)\s+)+", re.IGNORECASE)
+_TRIM_TAIL = re.compile(r"(?:[\s\-.,;:]|\s(?:and|or|of|with|for|in|on|to|the))+$", re.IGNORECASE)
+_LISTING = re.compile(r",|;| and | or | & ")
 _HEAD_AFTER = re.compile(r"[ \t]+(?:datasets?|benchmarks?|corpus|corpora|data sets?|suite)\b", re.IGNORECASE)
 
 
@@ -172,13 +183,41 @@ def field_entities(
     from kg.types import ENTITY_TYPES
 
     model = [
-        Candidate(start, end, label, "kg_ner", settings.model)
+        Candidate(*trimmed, label, "kg_ner", settings.model)
         for start, end, label in model_spans
-        if label in ENTITY_TYPES
+        if label in ENTITY_TYPES and (trimmed := trim_span(text, start, end)) is not None
     ]
-    pool = [c for c in [*model, *rule_spans] if not in_url(text, c.start, c.end)]
+    pool = with_roles(text, sentences, [c for c in [*model, *rule_spans] if not in_url(text, c.start, c.end)])
+    phrases = [c for c in pool if c.extractor == "kg_ner" and settings.model_phrases and _one_thing(text, c)]
     return resolve(
-        with_roles(text, sentences, pool),
-        length_weight=settings.length_weight,
-        agreement_bonus=settings.agreement_bonus,
+        pool, phrases=phrases, length_weight=settings.length_weight, agreement_bonus=settings.agreement_bonus
     )
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A model span without what annotations never include: edge punctuation, a leading determiner, a
+    trailing "and"/"of"/"-", an unclosed "(...". ``None`` when nothing is left.
+
+    Args:
+        text: the field text.
+        start: span start.
+        end: span end.
+
+    Returns:
+        The trimmed ``(start, end)``, or None.
+    """
+    span = text[start:end]
+    if span.count("(") > span.count(")"):
+        span = span[: span.rindex("(")]
+    elif span.count(")") > span.count("(") and span.endswith(")"):
+        span = span[:-1]
+    core = _TRIM_TAIL.sub("", _TRIM_HEAD.sub("", span))
+    if not core:
+        return None
+    offset = start + span.index(core)
+    return offset, offset + len(core)
+
+
+def _one_thing(text: str, cand: Candidate) -> bool:
+    """Whether a span names one thing, not a list ("GSM8K, MATH and AIME")."""
+    return not _LISTING.search(text, cand.start, cand.end)

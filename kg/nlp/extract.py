@@ -86,7 +86,9 @@ def _rows(fields: list[FieldState], res: Resources) -> list[tuple[FieldState, Ca
     unify_types(fields, {(f.name, s.start): key for f, s, key, _ in keyed})
     keys = {(f.name, s.start): (key, why) for f, s, key, why in keyed}
     rows = [(f, s, *keys[(f.name, s.start)]) for f in fields for s in f.spans]
-    return [row for row in rows if len(row[2]) > 1 and not is_generic(row[2], res.generic)]
+    return [
+        r for r in rows if len(r[2]) > 1 and not is_generic(r[0].text[r[1].start : r[1].end], res.generic)
+    ]
 
 
 def paper_mentions(fields: list[FieldState], res: Resources) -> list[Mention]:

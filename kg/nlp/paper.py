@@ -10,8 +10,9 @@ Per field the pipeline has already resolved model and rule spans (kg.nlp.entitie
    in one paper and Rejection-sampling Fine-Tuning in another;
 3. names are propagated (:func:`propagate_names`): a name found once ("GeoManip" in the title) is a mention
    wherever else it occurs in the paper;
-4. one key, one type family per paper (:func:`unify_types`): the most confident mention decides between
-   Method, Task, Metric and data; Dataset vs Benchmark stays per mention (it depends on the sentence).
+4. one key, one type family per paper (:func:`unify_types`): the summed confidence of a key's mentions
+   decides between Method, Task, Metric and data; Dataset vs Benchmark stays per mention (it depends on
+   the sentence).
 """
 
 from __future__ import annotations
@@ -42,6 +43,23 @@ class FieldState:
     def free(self, start: int, end: int) -> bool:
         """Whether no kept span overlaps ``[start, end)``."""
         return all(s.end <= start or end <= s.start for s in self.spans)
+
+    def split_definition(self, definition: Definition) -> Candidate | None:
+        """Drop a span that runs over a whole definition ("Large Language Models (LLMs)"), so the long and
+        the short form become two mentions, as SciREX annotates them and Extraction.acronyms records them.
+
+        Returns:
+            The dropped span (its type and extractor carry over to the two mentions), if there was one.
+        """
+        first = min(definition.short[0], definition.long[0])
+        last = max(definition.short[1], definition.long[1])
+        whole = [
+            s
+            for s in self.spans
+            if s.start == first and s.end >= last and not self.text[last : s.end].strip(" )")
+        ]
+        self.spans = [s for s in self.spans if s not in whole]
+        return whole[0] if whole else None
 
     def replace_within(self, new: Candidate) -> bool:
         """Put ``new`` in, dropping the spans it covers; refuse (False) when a longer span overlaps it."""
@@ -85,14 +103,15 @@ def fold_acronyms(fields: list[FieldState], gazetteer: Gazetteer) -> dict[str, s
     for field in fields:
         for definition in field.definitions:
             short = field.text[definition.short[0] : definition.short[1]]
-            source = _acronym_type(fields, field, definition)
+            whole = field.split_definition(definition)
+            source = whole or _acronym_type(fields, field, definition)
             if short in seen or source is None:
                 continue
             seen.add(short)
             long_text = field.text[definition.long[0] : definition.long[1]]
             key = gazetteer.canonical(key_of(long_text))
             long_forms.setdefault(key, long_text)
-            exact = (source.start, source.end) == definition.long
+            exact = whole is not None or (source.start, source.end) == definition.long
             extractor = source.extractor if exact else "acronym"
             field.replace_within(Candidate(*definition.long, source.type, extractor, source.confidence, key))
             for target in fields:
@@ -146,24 +165,30 @@ def propagate_names(fields: list[FieldState], factor: float, min_confidence: flo
 
 
 def unify_types(fields: list[FieldState], keys: dict[tuple[str, int], str]) -> None:
-    """Give every mention of a key the type family of its most confident mention (in place).
+    """Give every mention of a key the type family with the most confidence behind it (in place).
+
+    The confidences of a key's mentions are summed per family (Method, Task, Metric, data), so three model
+    mentions outvote one, and a curated name outvotes a lone model guess.
 
     Args:
         fields: the paper's fields.
         keys: the canonical key of each span, by ``(field name, start)``.
     """
-    best: dict[str, Candidate] = {}
+    votes: dict[str, Counter] = {}
+    types: dict[tuple[str, str], str] = {}
     for field in fields:
         for span in field.spans:
             key = keys.get((field.name, span.start))
-            if key is not None and (key not in best or span.confidence > best[key].confidence):
-                best[key] = span
+            if key is not None:
+                votes.setdefault(key, Counter())[_family(span.type)] += span.confidence
+                types.setdefault((key, _family(span.type)), span.type)
     for field in fields:
         unified = []
         for span in field.spans:
-            winner = best.get(keys.get((field.name, span.start), ""))
-            if winner is not None and _family(winner.type) != _family(span.type):
-                span = replace(span, type=winner.type)
+            key = keys.get((field.name, span.start))
+            family = votes[key].most_common(1)[0][0] if key in votes else _family(span.type)
+            if family != _family(span.type):
+                span = replace(span, type=types[(key, family)])
             unified.append(span)
         field.spans = unified
 

@@ -1,0 +1,82 @@
+"""Paper-level rules: acronym folding, definition splitting, name propagation, type agreement, model trims."""
+
+from __future__ import annotations
+
+from kg.nlp.acronyms import find_definitions
+from kg.nlp.candidates import Candidate
+from kg.nlp.entities import trim_span
+from kg.nlp.gazetteer import load_gazetteer
+from kg.nlp.paper import FieldState, fold_acronyms, propagate_names, unify_types
+from kg.nlp.sentences import sentence_bounds
+
+
+def _field(name: str, text: str, spans: list[tuple[str, str, str]]) -> FieldState:
+    found = []
+    for surface, type_, extractor in spans:
+        start = text.index(surface)
+        found.append(Candidate(start, start + len(surface), type_, extractor, 0.8))
+    return FieldState(name, text, sentence_bounds(text), find_definitions(text), found)
+
+
+def _spans(field: FieldState) -> list[tuple[str, str, str | None]]:
+    return [(field.text[s.start : s.end], s.type, s.acronym) for s in field.spans]
+
+
+def test_acronym_uses_take_the_long_forms_type_and_key_in_both_fields() -> None:
+    title = _field("title", "ReFT for math", [])
+    abstract = _field("abstract", "We study Reinforced Fine-Tuning (ReFT). ReFT wins.", [])
+    abstract.spans = [Candidate(9, 31, "Method", "acronym", 0.7, "reinforced finetuning")]
+    long_forms = fold_acronyms([title, abstract], load_gazetteer())
+    assert long_forms == {"reinforced finetuning": "Reinforced Fine-Tuning"}
+    assert _spans(title) == [("ReFT", "Method", "ReFT")]
+    assert _spans(abstract) == [
+        ("Reinforced Fine-Tuning", "Method", None),
+        ("ReFT", "Method", "ReFT"),
+        ("ReFT", "Method", "ReFT"),
+    ]
+    assert {s.key for s in abstract.spans} == {"reinforced finetuning"}
+
+
+def test_a_span_over_a_whole_definition_is_split() -> None:
+    abstract = _field(
+        "abstract",
+        "Large Language Models (LLMs) reason.",
+        [("Large Language Models (LLMs)", "Method", "kg_ner")],
+    )
+    fold_acronyms([abstract], load_gazetteer())
+    assert _spans(abstract) == [("Large Language Models", "Method", None), ("LLMs", "Method", "LLMs")]
+
+
+def test_untyped_definitions_add_nothing() -> None:
+    abstract = _field("abstract", "Shifts out-of-distribution (OOD) hurt. OOD is hard.", [])
+    fold_acronyms([abstract], load_gazetteer())
+    assert abstract.spans == []
+
+
+def test_names_found_once_are_found_everywhere_in_the_paper() -> None:
+    title = _field("title", "GeoManip: Constraints for Robots", [("GeoManip", "Method", "rule-title")])
+    abstract = _field("abstract", "We present GeoManip. GeoManip-style helps; xGeoManip does not count.", [])
+    propagate_names([title, abstract], factor=0.5, min_confidence=0.7)
+    assert _spans(abstract) == [("GeoManip", "Method", None), ("GeoManip", "Method", None)]
+    assert abstract.spans[0].extractor == "propagated" and abstract.spans[0].confidence == 0.4
+
+
+def test_types_agree_per_key_by_summed_confidence() -> None:
+    text = "RFT helps. RFT again. RFT too."
+    spans = [Candidate(0, 3, "Task", "kg_ner", 0.8), Candidate(11, 14, "Method", "kg_ner", 0.8)]
+    spans.append(Candidate(22, 25, "Method", "kg_ner", 0.8))
+    field = FieldState("abstract", text, sentence_bounds(text), [], spans)
+    unify_types([field], {("abstract", s.start): "rft" for s in spans})
+    assert [s.type for s in field.spans] == ["Method", "Method", "Method"]
+
+
+def test_model_spans_are_trimmed_to_what_annotations_hold() -> None:
+    for raw, expected in [
+        ("o3-mini-high and", "o3-mini-high"),
+        ("Model-Based RL (MBRL", "Model-Based RL"),
+        ("the GSM8K benchmark.", "GSM8K benchmark"),
+        ("GPQA (Diamond)", "GPQA (Diamond)"),
+    ]:
+        start, end = trim_span(raw, 0, len(raw))
+        assert raw[start:end] == expected
+    assert trim_span(" , ", 0, 3) is None
