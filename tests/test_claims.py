@@ -227,6 +227,14 @@ def test_baselines_stop_where_the_sentence_moves_on() -> None:
     assert [(c.subject, c.baselines) for c in claims] == [("proverx", ("llemma", "deepseek-prover"))]
 
 
+def test_values_listed_after_a_difference_are_differences_too() -> None:
+    text = "Atlas achieves improvements of 13% on ARC-AGI, 21% on MATH, and reaches 71.5% on GSM8K."
+    surfaces = (("Atlas", "Method"), ("ARC-AGI", "Benchmark"), ("MATH", "Benchmark"), ("GSM8K", "Benchmark"))
+    doc, mentions = annotate(text, surfaces)
+    _, _, found = claims_from_doc(doc, mentions, "abstract")
+    assert [(r.method, r.benchmark, r.value.text) for r in found] == [("atlas", "gsm8k", "71.5%")]
+
+
 def test_each_value_pairs_with_its_own_benchmark() -> None:
     text = "Our model Atlas achieves 32.8% on ARC-AGI and 71.5% on MATH, a new state of the art."
     surfaces = (("Atlas", "Method"), ("ARC-AGI", "Benchmark"), ("MATH", "Benchmark"))

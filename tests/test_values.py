@@ -55,6 +55,11 @@ def test_counts_years_sizes_and_names_are_not_values(text: str) -> None:
     assert parse_values(text) == []
 
 
+def test_and_joins_a_range_only_after_between() -> None:
+    values = parse_values("a correlation of 0.97 and 14% more accuracy")
+    assert [(v.text, v.unit) for v in values] == [("0.97", None), ("14%", "%")]
+
+
 def test_several_values_come_in_text_order_without_overlap() -> None:
     text = "X reaches 85.2 F1 and 0.91 AUC, 3x faster, from 17% to 60% recall."
     values = parse_values(text)

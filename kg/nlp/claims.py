@@ -84,16 +84,15 @@ def _keys(mentions: Iterable[Mention], *types: str) -> tuple[str, ...]:
 
 
 def _subject(span: Span, methods: list[Mention], own: list[str]) -> str | None:
-    """The method a claim is about: the paper's own method when named or referred to, else the first
-    method before the comparison or performance cue."""
-    for mention in methods:
-        if mention.key in own:
-            return mention.key
+    """The method a claim is about, named before the comparison or performance cue: the paper's own
+    method if named there, else the first method there, else the paper's own method when the sentence
+    refers to it ("our model", "we", "the proposed approach")."""
     cue = cues.COMPARISON.search(span.text) or cues.PERFORMANCE.search(span.text)
     cut = span.start + (cue.start() if cue else len(span.text))
     before = [m for m in methods if m.span.end <= cut]
-    if before:
-        return before[0].key
+    named_own = [m for m in before if m.key in own]
+    if named_own or before:
+        return (named_own or before)[0].key
     own_ref = cues.OWN_WORK.search(span.text[: cut - span.start]) if own else None
     return own[0] if own_ref else None
 
@@ -129,7 +128,8 @@ def structure(span: Span, score: float, mentions: Iterable[Mention], own: list[s
         The Claim with kind, subject, baselines, datasets, metrics, values, direction, hedging, negation.
     """
     inside = _inside(mentions, span)
-    methods = [m for m in inside if m.type == "Method"]
+    # a "method" without a letter ("9-16%") is a stray number, never a subject or baseline
+    methods = [m for m in inside if m.type == "Method" and any(c.isalpha() for c in m.span.text)]
     values = tuple(parse_values(span.text, offset=span.start))
     negated = cues.is_negated(span.text)
     kind = cues.claim_kind(span.text, bool(values))
@@ -162,6 +162,14 @@ def _nearest(mentions: list[Mention], value: ClaimValue, *types: str) -> str | N
     ).key
 
 
+def _continues_list(previous: ClaimValue | None, value: ClaimValue, span: Span) -> bool:
+    """Whether a value continues a list started by a relative value ("improvements of 13% on A, 21% on B")."""
+    if previous is None or previous.unit != value.unit or previous.end is None or value.start is None:
+        return False
+    between = span.text[previous.end - span.start : value.start - span.start]
+    return not cues.PERFORMANCE.search(between) and ";" not in between
+
+
 def results(claims: Iterable[Claim], mentions: Iterable[Mention]) -> list[Result]:
     """Leaderboard-style results: each absolute value a claim reports, with its method, benchmark and metric.
 
@@ -180,9 +188,13 @@ def results(claims: Iterable[Claim], mentions: Iterable[Mention]) -> list[Result
         if claim.negated:
             continue
         inside = _inside(mentions, claim.span)
+        previous: ClaimValue | None = None
         for value in claim.values:
-            if is_relative(value, claim.span.text, offset=claim.span.start):
+            relative = is_relative(value, claim.span.text, offset=claim.span.start)
+            if relative or _continues_list(previous, value, claim.span):
+                previous = value if relative else previous
                 continue
+            previous = None
             benchmark = _nearest(inside, value, "Benchmark", "Dataset")
             if claim.subject is None and benchmark is None:
                 continue

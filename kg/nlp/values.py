@@ -39,10 +39,11 @@ _FROM_TO = re.compile(
     r"(?P<b>" + _NUM + r")(?:" + _UNIT + r")?" + _RIGHT,
     re.IGNORECASE,
 )
+# "2-3.5 times", "10 to 20%", "between 10 and 20%" ("0.97 and 14%" is two values, not a range)
 _RANGE = re.compile(
-    r"(?:\bbetween\s+)?" + _LEFT + r"(?P<a>" + _NUM + r")\s*(?P<ua>%|x|\u00d7)?"
-    r"\s*(?:-|\u2013|\u2014|to|and)\s*"
-    r"(?P<b>" + _NUM + r")(?:" + _UNIT + r")" + _RIGHT,
+    r"(?:\bbetween\s+" + _LEFT + r"(?P<a>" + _NUM + r")\s*(?P<ua>%|x|\u00d7)?\s*and"
+    r"|" + _LEFT + r"(?P<a2>" + _NUM + r")\s*(?P<ua2>%|x|\u00d7)?\s*(?:-|\u2013|\u2014|to))"
+    r"\s*(?P<b>" + _NUM + r")(?:" + _UNIT + r")" + _RIGHT,
     re.IGNORECASE,
 )
 _MAGNITUDE = re.compile(
@@ -81,10 +82,11 @@ def _value(
 
 def _pair(text: str, match: re.Match[str]) -> ClaimValue:
     """A two-number value: a "from A to B" change or an "A-B unit" range."""
-    unit = _unit(match) or {"%": "%", "x": "x", TIMES: "x"}.get((match.group("ua") or "").lower())
-    return _value(
-        text, match.start(), match.end(), _number(match.group("a")), _number(match.group("b")), unit
-    )
+    groups = match.groupdict()
+    first = groups["a"] or groups.get("a2")
+    unit_a = groups["ua"] or groups.get("ua2") or ""
+    unit = _unit(match) or {"%": "%", "x": "x", TIMES: "x"}.get(unit_a.lower())
+    return _value(text, match.start(), match.end(), _number(first), _number(match.group("b")), unit)
 
 
 def _magnitude(text: str, match: re.Match[str]) -> ClaimValue:
