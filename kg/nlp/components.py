@@ -3,6 +3,7 @@
 | factory            | assigns                    | logic in                                   |
 |--------------------|----------------------------|--------------------------------------------|
 | ``kg_sentences``   | ``token.is_sent_start``    | kg.nlp.sentences.sentence_bounds           |
+|                    | ``doc._.kg_sentences``     |                                            |
 | ``kg_acronyms``    | ``doc._.kg_acronyms``      | kg.nlp.acronyms.find_definitions           |
 | ``kg_entity_rules``| ``doc._.kg_candidates``    | kg.nlp.entities.rule_candidates            |
 | ``kg_entities``    | ``doc._.kg_entities``      | kg.nlp.entities.field_entities             |
@@ -14,6 +15,8 @@ factories are declared as ``spacy_factories`` entry points so spaCy finds them w
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -25,7 +28,7 @@ from kg.nlp.gazetteer import load_gazetteer, load_words
 from kg.nlp.patterns import DEFAULT_CONFIDENCE
 from kg.nlp.sentences import sentence_bounds
 
-EXTENSIONS = ("kg_acronyms", "kg_candidates", "kg_entities")
+EXTENSIONS = ("kg_sentences", "kg_acronyms", "kg_candidates", "kg_entities")
 
 
 def ensure_extensions() -> None:
@@ -36,12 +39,18 @@ def ensure_extensions() -> None:
 
 
 class SentenceSplitter:
-    """Sets sentence starts from :func:`kg.nlp.sentences.sentence_bounds`."""
+    """Sets sentence starts from :func:`kg.nlp.sentences.sentence_bounds` and keeps the bounds themselves
+    in ``doc._.kg_sentences`` (reading them back from ``doc.sents`` costs more than finding them)."""
 
     def __call__(self, doc: Doc) -> Doc:
-        starts = {start for start, _ in sentence_bounds(doc.text)}
-        for token in doc:
-            token.is_sent_start = token.i == 0 or token.idx in starts
+        bounds = sentence_bounds(doc.text)
+        if len(doc):
+            token_starts = doc.to_array([IDX])
+            flags = numpy.full(len(doc), -1, dtype="int32")
+            flags[numpy.searchsorted(token_starts, [start for start, _ in bounds])] = 1
+            flags[0] = 1
+            doc.from_array([SENT_START], flags.astype("uint64"))
+        doc._.kg_sentences = bounds
         return doc
 
 
@@ -87,9 +96,10 @@ class EntityMerger:
         return doc
 
 
-@Language.factory("kg_sentences", assigns=["token.is_sent_start"])
+@Language.factory("kg_sentences", assigns=["token.is_sent_start", "doc._.kg_sentences"])
 def make_sentences(nlp: Language, name: str) -> SentenceSplitter:
     """The rule-based sentence splitter for abstracts (et al., e.g., Fig., decimals, URLs)."""
+    ensure_extensions()
     return SentenceSplitter()
 
 

@@ -11,7 +11,11 @@ if TYPE_CHECKING:
 
 
 def doc_sentences(doc: Doc) -> list[tuple[int, int]]:
-    """Character bounds of the doc's sentences; empty when no component set sentence starts."""
+    """Character bounds of the doc's sentences (as kg_sentences stored them, else from ``doc.sents``);
+    empty when no component set sentence starts."""
+    stored = doc._.kg_sentences if doc.has_extension("kg_sentences") else None
+    if stored is not None:
+        return [(int(start), int(end)) for start, end in stored]
     return [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else []
 
 
