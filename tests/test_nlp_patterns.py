@@ -110,3 +110,16 @@ def test_urls_and_strong_names() -> None:
     assert not in_url(text, text.rindex("GPT-4"), text.rindex("GPT-4") + 5)
     assert all(is_strong_name(w) for w in ["ImageNet", "MMLU", "LoRA", "GSM8K", "T5", "o1"])
     assert not any(is_strong_name(w) for w in ["7B", "3D", "Enigmata", "A", "the"])
+
+
+def test_capitalised_adjectives_are_not_proposed_names() -> None:
+    found = _found(
+        "We propose Bayesian optimization for tuning. The gains are large.improvements.The datasets."
+    )
+    assert not {x for x in found if x[2] in ("rule-propose", "rule-head")}
+
+
+def test_colon_apposition_gives_the_kind() -> None:
+    assert ("VolDoGer", "Dataset", "rule-propose") in _found(
+        "To address this, we propose VolDoGer: Vision-Language Dataset for Domain Generalization."
+    )

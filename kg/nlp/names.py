@@ -22,6 +22,7 @@ VARIANT_WORDS = word_set(
 _CHUNK_AFTER = re.compile(r"[-\u2010\u2011]([\w.]*\w)")
 _CHUNK_BEFORE = re.compile(r"([\w.]*\w)[-\u2010\u2011]$")
 _VERSION = re.compile(r"[\w.]*\w")
+_GLUED_SENTENCE = re.compile(r"[a-z]{2}\.[A-Z]")  # "improvements.The": a missing space, not a name
 _URLISH = re.compile(r"://|www\.|\.(?:com|org|io|net|html?|py)\b|github|huggingface\.co|@\w+\.\w")
 
 
@@ -77,6 +78,8 @@ def is_strong_name(word: str) -> bool:
     """A word that can only be a name: a capital after its first letter ("ImageNet", "MMLU", "LoRA") or
     letters mixed with digits ("GSM8K", "T5", "o1"); at least two letters; not a bare size ("7B").
     """
+    if _GLUED_SENTENCE.search(word):
+        return False
     letters = sum(c.isalpha() for c in word)
     if letters < 2 and not (word[:1].isalpha() and any(c.isdigit() for c in word)):
         return False

@@ -168,7 +168,7 @@ def unify_types(fields: list[FieldState], keys: dict[tuple[str, int], str]) -> N
     """Give every mention of a key the type family with the most confidence behind it (in place).
 
     The confidences of a key's mentions are summed per family (Method, Task, Metric, data), so three model
-    mentions outvote one, and a curated name outvotes a lone model guess.
+    mentions outvote one, and a curated name outvotes a lone model guess. Propagated copies do not vote.
 
     Args:
         fields: the paper's fields.
@@ -179,14 +179,14 @@ def unify_types(fields: list[FieldState], keys: dict[tuple[str, int], str]) -> N
     for field in fields:
         for span in field.spans:
             key = keys.get((field.name, span.start))
-            if key is not None:
+            if key is not None and span.extractor != "propagated":
                 votes.setdefault(key, Counter())[_family(span.type)] += span.confidence
                 types.setdefault((key, _family(span.type)), span.type)
     for field in fields:
         unified = []
         for span in field.spans:
             key = keys.get((field.name, span.start))
-            family = votes[key].most_common(1)[0][0] if key in votes else _family(span.type)
+            family = votes[key].most_common(1)[0][0] if votes.get(key) else _family(span.type)
             if family != _family(span.type):
                 span = replace(span, type=types[(key, family)])
             unified.append(span)

@@ -80,8 +80,8 @@ _TITLE_KIND = (
     ("Benchmark", re.compile(r"\b(?:benchmark\w*|evaluat\w*|leaderboard|test suite|arena)\b", re.IGNORECASE)),
     ("Dataset", re.compile(r"\b(?:dataset|corpus|data set|collection)\b", re.IGNORECASE)),
 )
-_EDGE_LEFT = "([{\"'\u201c\u2018"
-_EDGE_RIGHT = ")]}\"'\u201d\u2019.,;:!?"
+_EDGE_LEFT = "([{\"'\u201c\u2018$"
+_EDGE_RIGHT = ")]}\"'\u201d\u2019.,;:!?$"
 
 
 @dataclass(frozen=True)
@@ -207,12 +207,14 @@ def on_names(text: str, words: list[Word], generic: frozenset[str], confidence: 
 
 
 def _kind_after(words: list[Word], i: int) -> str | None:
-    """The type an apposition right after ``words[i]`` gives it: "X, a simple framework" -> Method."""
+    """The type an apposition right after ``words[i]`` gives it: "X, a simple framework" -> Method,
+    "X: Vision-Language Dataset for ..." -> Dataset (after a colon the article may be missing)."""
     if i + 1 >= len(words) or (words[i].sep not in (",", "(", ":") and words[i + 1].text[:1] != "("):
         return None
-    if words[i + 1].lower.lstrip("(") not in ("a", "an", "the"):
+    article = words[i + 1].lower.lstrip("(") in ("a", "an", "the")
+    if not article and words[i].sep != ":":
         return None
-    for word in words[i + 2 : i + 9]:
+    for word in words[i + 1 + article : i + 9]:
         kind = HEAD_TYPES.get(singular(word.lower))
         if kind:
             return kind
@@ -248,12 +250,22 @@ def _proposal(words: list[Word], verb: Word, generic: frozenset[str]) -> list[Wo
         prev = words[word.index - 1]
         first = word.index == verb.index + 1 or prev.lower in ("a", "an", "the")
         if _namey(word, generic) and (first or prev.lower in _NAMING or prev.sep in (",", ":")):
-            return [*kind_words, *_group_after(words, word.index, generic)]
+            group = _group_after(words, word.index, generic)
+            return [*kind_words, *group] if _stands_alone(words, group) else []
         if HEAD_TYPES.get(singular(word.lower)):
             kind_words = [word]
         if word.sep in (".", ";") or word.lower in ("that", "which", "to", "for", "by", "with", "of", "on"):
             break
     return []
+
+
+def _stands_alone(words: list[Word], group: list[Word]) -> bool:
+    """Whether a name group is a whole name: strong, or followed by punctuation or the end, not by a
+    lower-case word it would be an adjective of ("Bayesian optimization")."""
+    last = group[-1]
+    if any(is_strong_name(w.text) for w in group) or last.sep or last.index + 1 == len(words):
+        return True
+    return not words[last.index + 1].text[:1].islower()
 
 
 def proposed_names(words: list[Word], generic: frozenset[str], confidence: float) -> list[Candidate]:
@@ -316,8 +328,10 @@ def title_name(title: str, confidence: float, kind_confidence: float) -> Candida
         return None
     name = match.group(1)
     parts = name.split()
-    if len(parts) > 4 or not (
-        any(is_strong_name(p) for p in parts) or (len(parts) == 1 and is_title_word(name))
+    if (
+        len(parts) > 4
+        or any(p.islower() for p in parts)
+        or not (any(is_strong_name(p) for p in parts) or (len(parts) == 1 and is_title_word(name)))
     ):
         return None
     rest = title[match.end() - 1 :]
