@@ -1,14 +1,27 @@
-"""Conversion of annotated abstracts into NER training docs (pipelines/entities/convert.py)."""
+"""The entity model workflow's own code: corpus conversion (convert.py) and packaging (package.py)."""
 
 from __future__ import annotations
 
+import importlib
+import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from kg.eval import Annotation, GoldDoc
 from kg.types import Origin, Record
-from pipelines.entities.convert import gold_to_doc
+
+
+def _pipeline_module(name: str):
+    """Import a module of the repository's pipelines/ folder, which is not an installed package."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(Path(__file__).resolve().parents[1]))
+        return importlib.import_module(name)
+
+
+gold_to_doc = _pipeline_module("pipelines.entities.convert").gold_to_doc
+packaging = _pipeline_module("pipelines.entities.package")
 
 TEXT = "We apply a deep neural network to speech recognition on TIMIT corpora with it."
 
@@ -68,3 +81,26 @@ def test_spans_inside_tokens_are_expanded_and_counted(nlp):
     gold = GoldDoc(record, (Annotation("abstract", start, start + 3, "Material"),), ())
     assert _ents(gold_to_doc(nlp, gold, stats)) == [("TIMIT", "Dataset")]
     assert stats["expanded"] == 1
+
+
+def test_package_keeps_inference_files_and_records_provenance(tmp_path):
+    model = tmp_path / "model-best"
+    (model / "ner").mkdir(parents=True)
+    (model / "ner" / "model").write_bytes(b"weights")
+    (model / "vocab").mkdir()
+    (model / "tokenizer").write_bytes(b"tok")
+    (model / "config.cfg").write_text("[nlp]\n", encoding="utf-8")
+    (model / "meta.json").write_text(json.dumps({"lang": "en", "version": "0.0.0"}), encoding="utf-8")
+    (model / "optimizer-state").write_bytes(b"not needed at run time")
+    out = tmp_path / "entities"
+    (out / "stale").mkdir(parents=True)
+
+    packaging.package(model, out, scores={"scierc_dev": {"docs": 50}}, stats={"train/scierc": {"docs": 350}})
+
+    assert sorted(p.name for p in out.iterdir()) == sorted(packaging.NEEDED)
+    assert (out / "ner" / "model").read_bytes() == b"weights"
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    assert meta["lang"] == "en"
+    assert meta["heldout_scores"]["scierc_dev"]["docs"] == 50
+    assert meta["conversion"]["train/scierc"]["docs"] == 350
+    assert {s["name"] for s in meta["sources"]} == {"SciERC", "SciREX"}
