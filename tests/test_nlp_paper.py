@@ -80,3 +80,11 @@ def test_model_spans_are_trimmed_to_what_annotations_hold() -> None:
         start, end = trim_span(raw, 0, len(raw))
         assert raw[start:end] == expected
     assert trim_span(" , ", 0, 3) is None
+
+
+def test_years_and_citations_do_not_propagate() -> None:
+    text = "Data of 2010 (Smith & Lee, 2009) and 2010 again; Smith & Lee, 2009 too."
+    field = FieldState("abstract", text, sentence_bounds(text), [], [])
+    field.spans = [Candidate(8, 12, "Dataset", "kg_ner", 0.8), Candidate(14, 31, "Dataset", "kg_ner", 0.8)]
+    propagate_names([field], factor=0.9, min_confidence=0.5)
+    assert len(field.spans) == 2

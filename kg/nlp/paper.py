@@ -29,6 +29,8 @@ from kg.nlp.entities import with_roles
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.roles import DATASET_OR_BENCHMARK
 
+_NOT_A_NAME = re.compile(r"[,;&]|\bet al\b")
+
 
 @dataclass
 class FieldState:
@@ -132,6 +134,13 @@ def _name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w\-])(?:" + "|".join(map(re.escape, alternatives)) + r")(?![\w]|-[A-Z0-9])")
 
 
+def _propagates(surface: str) -> bool:
+    """Whether a surface is a name worth finding again: a capital or a digit, two letters or more, and no
+    citation or list punctuation ("2010", "Smith & Lee, 2009" are not names)."""
+    name_like = any(c.isupper() or c.isdigit() for c in surface)
+    return name_like and sum(c.isalpha() for c in surface) >= 2 and not _NOT_A_NAME.search(surface)
+
+
 def propagate_names(fields: list[FieldState], factor: float, min_confidence: float) -> None:
     """Add a mention wherever a name already found in the paper occurs again (spans changed in place).
 
@@ -142,8 +151,7 @@ def propagate_names(fields: list[FieldState], factor: float, min_confidence: flo
     for field in fields:
         for span in field.spans:
             surface = field.text[span.start : span.end]
-            name_like = any(c.isupper() or c.isdigit() for c in surface)
-            if not name_like or span.confidence < min_confidence:
+            if not _propagates(surface) or span.confidence < min_confidence:
                 continue
             if surface not in sources or span.confidence > sources[surface].confidence:
                 sources[surface] = span
