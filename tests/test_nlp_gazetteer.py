@@ -35,9 +35,10 @@ def test_case_rules() -> None:
 
 
 def test_hyphen_space_and_plural_variants_match() -> None:
-    assert ("fine-tuning", "Method") not in _hits("fine-tuning")  # plain fine-tuning is not curated
-    assert _hits("supervised fine tuning") == [("supervised fine tuning", "Method")]
-    assert _hits("supervised fine-tuning") == [("supervised fine-tuning", "Method")]
+    assert _hits("fine tuning") == [("fine tuning", "Method")]
+    assert _hits("fine-tuning") == [("fine-tuning", "Method")]
+    assert _hits("supervised fine tuning")[0] == ("supervised fine tuning", "Method")
+    assert _hits("supervised fine-tuning")[0] == ("supervised fine-tuning", "Method")
     assert ("graph neural networks", "Method") in _hits("graph neural networks")
 
 
@@ -94,3 +95,16 @@ def test_shipped_task_list_matches_its_source() -> None:
         pytest.skip(f"{SHARED_TASKS} is absent (the shared corpora live in ../shared)")
     lines = (DATA_DIR / "pwc_tasks.txt").read_text(encoding="utf-8").splitlines()
     assert lines[1:] == derive(SHARED_TASKS.read_text(encoding="utf-8").splitlines())
+
+
+def test_weak_lines_give_way_to_the_model(tmp_path: Path) -> None:
+    from kg.nlp.entities import RuleSettings, gazetteer_candidates
+
+    (tmp_path / "methods.txt").write_text("?machine learning\nLoRA\n", encoding="utf-8")
+    gazetteer = load_gazetteer(str(tmp_path))
+    text = "machine learning with LoRA"
+    cands = gazetteer_candidates(text, gazetteer.find(text), RuleSettings(gazetteer=0.95, pwc_tasks=0.7))
+    assert [(text[c.start : c.end], c.confidence) for c in cands] == [
+        ("machine learning", 0.7),
+        ("LoRA", 0.95),
+    ]

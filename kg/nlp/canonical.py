@@ -48,12 +48,13 @@ GENERIC_HEADS: dict[str, str] = {
 GENERIC_MODIFIERS = word_set(
     "proposed novel new existing previous prior current standard conventional traditional original simple "
     "strong sota other different various several many multiple same such general specific key main "
-    "baseline overall whole entire typical popular common classical vanilla naive"
+    "baseline overall whole entire typical popular common classical vanilla naive large small pre fine "
+    "trained pretrained tuned finetuned downstream"
 )
 # Heads that make a phrase of generic words a property of something, not a thing ("transfer ability").
 PROPERTY_HEADS = word_set(
     "ability capability performance gap behavior behaviour property benefit issue effect quality efficiency "
-    "bound power"
+    "bound power task problem setting scenario"
 )
 _STATE_OF_THE_ART = re.compile(r"state[\s-]+of[\s-]+the[\s-]+art")
 # Prefixes written joined, hyphenated or spaced ("pre-training", "pre training", "pretraining").

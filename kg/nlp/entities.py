@@ -26,7 +26,7 @@ class RuleSettings:
 
     Attributes:
         gazetteer: confidence of a curated gazetteer name.
-        pwc_tasks: confidence of a task name from the Papers with Code list.
+        pwc_tasks: confidence of a task name from the Papers with Code list, and of a weak gazetteer entry.
         acronym: confidence of an acronym long form typed by its head word.
         patterns: per-pattern confidences (keys of kg.nlp.patterns.DEFAULT_CONFIDENCE).
         include_head: keep "dataset"/"benchmark" in "X dataset" spans (as SciREX/SciERC annotate them).
@@ -87,7 +87,9 @@ def gazetteer_candidates(text: str, matches: Iterable[Match], settings: RuleSett
             else None
         )
         end = head.end() if head else end
-        confidence = settings.pwc_tasks if entry.extractor == "pwc-tasks" else settings.gazetteer
+        confidence = (
+            settings.pwc_tasks if entry.extractor == "pwc-tasks" or entry.weak else settings.gazetteer
+        )
         key = entry.key if exact else None
         found.append(Candidate(start, end, entry.type, entry.extractor, confidence, key))
     return found

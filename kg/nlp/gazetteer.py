@@ -3,8 +3,9 @@
 Files: benchmarks.txt, datasets.txt, methods.txt, metrics.txt, tasks.txt (curated, written for kg) and
 pwc_tasks.txt (derived from Papers with Code, see kg.nlp.tasklist); generic.txt is the stoplist. One entity a
 line, preferred name first, aliases after "|"; a trailing "*" marks a model family ("Qwen*") whose name may
-run straight into a version ("Qwen2.5"). Names with a capital letter match case-sensitively ("MATH" is not
-"math"), all-lower-case names in any case.
+run straight into a version ("Qwen2.5"); a leading "?" marks a line whose type the trained model decides
+when it has an opinion ("?machine learning"). Names with a capital letter match case-sensitively ("MATH"
+is not "math"), all-lower-case names in any case.
 
 Matching works on small word pieces (runs of letters, runs of digits, single symbols) with hyphens ignored,
 so "fine-tuning" and "fine tuning" match the same entry and offsets stay exact character offsets into the
@@ -36,13 +37,18 @@ _SKIP = frozenset("-\u2010\u2011\u2012\u2013")
 
 @dataclass(frozen=True)
 class Entry:
-    """One gazetteer name: its type, the key of its entity (the preferred name's) and where it came from."""
+    """One gazetteer name: its type, the key of its entity (the preferred name's) and where it came from.
+
+    ``weak`` entries have a type the annotated corpora disagree on ("machine learning" is a Task as often
+    as a Method): they fill gaps but give way to the trained model.
+    """
 
     name: str
     type: str
     key: str
     extractor: str
     family: bool = False
+    weak: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,10 +143,11 @@ def read_entries(path: Path, type_: str, extractor: str) -> list[Entry]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        names = [n.strip() for n in line.split("|") if n.strip()]
+        weak = line.startswith("?")
+        names = [n.strip() for n in line.lstrip("?").split("|") if n.strip()]
         key = key_of(names[0].rstrip("*"))
         for name in names:
-            entries.append(Entry(name.rstrip("*"), type_, key, extractor, name.endswith("*")))
+            entries.append(Entry(name.rstrip("*"), type_, key, extractor, name.endswith("*"), weak))
     return entries
 
 

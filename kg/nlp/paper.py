@@ -42,10 +42,6 @@ class FieldState:
     definitions: list[Definition]
     spans: list[Candidate]
 
-    def free(self, start: int, end: int) -> bool:
-        """Whether no kept span overlaps ``[start, end)``."""
-        return all(s.end <= start or end <= s.start for s in self.spans)
-
     def split_definition(self, definition: Definition) -> Candidate | None:
         """Drop a span that runs over a whole definition ("Large Language Models (LLMs)"), so the long and
         the short form become two mentions, as SciREX annotates them and Extraction.acronyms records them.
@@ -142,7 +138,8 @@ def _propagates(surface: str) -> bool:
 
 
 def propagate_names(fields: list[FieldState], factor: float, min_confidence: float) -> None:
-    """Add a mention wherever a name already found in the paper occurs again (spans changed in place).
+    """Add a mention wherever a name already found in the paper occurs again (spans changed in place);
+    it replaces shorter spans inside it ("Fine-Tuning" in "Reinforced Fine-Tuning"), never a longer one.
 
     Only name-like surfaces (a capital or a digit) of spans with at least ``min_confidence`` propagate, at
     ``factor`` times their confidence; lower-case terms are already found everywhere by the gazetteers.
@@ -159,17 +156,15 @@ def propagate_names(fields: list[FieldState], factor: float, min_confidence: flo
     for field in fields if pattern else []:
         added = []
         for match in pattern.finditer(field.text):
-            if field.free(match.start(), match.end()):
-                src = sources[match.group()]
-                conf = src.confidence * factor
-                added.append(
-                    replace(
-                        src, start=match.start(), end=match.end(), extractor="propagated", confidence=conf
-                    )
-                )
-        field.spans = sorted(
-            field.spans + with_roles(field.text, field.sentences, added), key=lambda s: s.start
-        )
+            if any((s.start, s.end) == match.span() for s in field.spans):
+                continue
+            src = sources[match.group()]
+            conf = src.confidence * factor
+            added.append(
+                replace(src, start=match.start(), end=match.end(), extractor="propagated", confidence=conf)
+            )
+        for span in with_roles(field.text, field.sentences, added):
+            field.replace_within(span)
 
 
 def unify_types(fields: list[FieldState], keys: dict[tuple[str, int], str]) -> None:
