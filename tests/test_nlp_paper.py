@@ -45,6 +45,11 @@ def test_a_span_over_a_whole_definition_is_split() -> None:
     )
     fold_acronyms([abstract], load_gazetteer())
     assert _spans(abstract) == [("Large Language Models", "Method", None), ("LLMs", "Method", "LLMs")]
+    abstract = _field(
+        "abstract", "Big Language Models (BLMs) reason.", [("Language Models (BLMs)", "Method", "x")]
+    )
+    fold_acronyms([abstract], load_gazetteer())
+    assert _spans(abstract) == [("Big Language Models", "Method", None), ("BLMs", "Method", "BLMs")]
 
 
 def test_untyped_definitions_add_nothing() -> None:

@@ -43,18 +43,20 @@ class FieldState:
     spans: list[Candidate]
 
     def split_definition(self, definition: Definition) -> Candidate | None:
-        """Drop a span that runs over a whole definition ("Large Language Models (LLMs)"), so the long and
-        the short form become two mentions, as SciREX annotates them and Extraction.acronyms records them.
+        """Drop a span that runs from inside the first form over the second ("Large Language Models (LLMs)",
+        "Language Models (LLMs)"), so the long and the short form become two mentions, as SciREX annotates
+        them and Extraction.acronyms records them.
 
         Returns:
             The dropped span (its type and extractor carry over to the two mentions), if there was one.
         """
         first = min(definition.short[0], definition.long[0])
         last = max(definition.short[1], definition.long[1])
+        second = max(definition.short[0], definition.long[0])
         whole = [
             s
             for s in self.spans
-            if s.start == first and s.end >= last and not self.text[last : s.end].strip(" )")
+            if first <= s.start < second and s.end >= last and not self.text[last : s.end].strip(" )")
         ]
         self.spans = [s for s in self.spans if s not in whole]
         return whole[0] if whole else None
