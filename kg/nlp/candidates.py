@@ -53,6 +53,7 @@ class Candidate:
         return cls(int(start), int(end), str(type_), str(extractor), float(confidence), key)
 
     def overlaps(self, other: Candidate) -> bool:
+        """Whether the two spans share a character."""
         return self.start < other.end and other.start < self.end
 
 

@@ -43,6 +43,7 @@ class SentenceSplitter:
     in ``doc._.kg_sentences`` (reading them back from ``doc.sents`` costs more than finding them)."""
 
     def __call__(self, doc: Doc) -> Doc:
+        """Mark the sentence starts of ``doc`` and store the bounds."""
         bounds = sentence_bounds(doc.text)
         if len(doc):
             token_starts = doc.to_array([IDX])
@@ -61,6 +62,7 @@ class AcronymFinder:
         self.max_length = max_length
 
     def __call__(self, doc: Doc) -> Doc:
+        """Store the acronym definitions of ``doc``."""
         found = find_definitions(doc.text, max_length=self.max_length)
         doc._.kg_acronyms = [(*d.short, *d.long) for d in found]
         return doc
@@ -75,6 +77,7 @@ class EntityRules:
         self.settings = settings
 
     def __call__(self, doc: Doc) -> Doc:
+        """Store the rule candidates of ``doc``."""
         found = rule_candidates(
             doc.text, doc_sentences(doc), doc_definitions(doc), self.gazetteer, self.generic, self.settings
         )
@@ -89,6 +92,7 @@ class EntityMerger:
         self.settings = settings
 
     def __call__(self, doc: Doc) -> Doc:
+        """Store the resolved entity spans of ``doc``."""
         model = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
         rules = [Candidate.from_tuple(t) for t in doc._.kg_candidates or []]
         merged = field_entities(doc.text, doc_sentences(doc), model, rules, self.settings)

@@ -98,6 +98,7 @@ class Word:
 
     @property
     def lower(self) -> str:
+        """The word in lower case."""
         return self.text.lower()
 
 
