@@ -12,11 +12,14 @@ import pytest
 from fixtures.viz.browser import chromium, hover, missing, open_page
 from fixtures.viz.graphs import ENTITY, EVIL_CLAIM_2, EVIL_LABEL, synthetic_store, tiny_store
 
+from kg.config import DEFAULT_BASE
+from kg.store import KgStore
 from kg.viz import HtmlExport, Selection, export_html
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(missing() is not None, reason=str(missing()))]
 
 EVIL = ENTITY + "evil"
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 COUNTS = "return [kgGraph.network.body.data.nodes.length, kgGraph.network.body.data.edges.length]"
 
 
@@ -79,3 +82,16 @@ def test_a_250_paper_graph_opens_and_settles(driver, tmp_path):
     assert_offline_and_clean(loaded)
     assert driver.execute_script(COUNTS) == [written.nodes, written.edges]
     assert written.nodes > 1000
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"shared seeds not found at {SEEDS} (../shared is absent)")
+def test_the_whole_seed_corpus_opens_and_settles(driver, tmp_path):
+    from kg.build import build
+
+    build([SEEDS], tmp_path / "store", base=DEFAULT_BASE)
+    out = tmp_path / "seeds.html"
+    written = export_html(KgStore(tmp_path / "store", read_only=True), Selection(), out)
+    loaded = open_page(driver, out)
+    assert_offline_and_clean(loaded)
+    assert driver.execute_script(COUNTS) == [written.nodes, written.edges]
