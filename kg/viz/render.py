@@ -148,9 +148,9 @@ def vis_options(nodes: int) -> dict:
         "physics": {
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {
-                "gravitationalConstant": -60,
+                "gravitationalConstant": -60 if big else -90,
                 "centralGravity": 0.012,
-                "springLength": 80,
+                "springLength": 80 if big else 110,
                 "springConstant": 0.06,
                 "damping": 0.6,
                 "avoidOverlap": 0.4,
