@@ -11,9 +11,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.types import Extraction, Record, Skipped
-
-ProgressFactory = Callable[[str], Callable[[int], None]]
+from kg.ingest import IngestStats, dedupe, read_inputs
+from kg.types import Extraction, Record
 
 
 @dataclass
@@ -21,9 +20,7 @@ class BuildReport:
     """What a build did, for the summary line and `--format json`."""
 
     inputs: list[str]
-    read: int = 0
-    duplicates: int = 0
-    skipped: list[Skipped] = field(default_factory=list)
+    ingest: IngestStats = field(default_factory=IngestStats)
     papers_added: int = 0
     papers_unchanged: int = 0
     papers_replaced: int = 0
@@ -33,10 +30,12 @@ class BuildReport:
     def to_json(self) -> dict:
         return {
             "inputs": self.inputs,
-            "read": self.read,
-            "duplicates_merged": self.duplicates,
+            "read": self.ingest.read,
+            "by_format": dict(sorted(self.ingest.by_format.items())),
+            "duplicates_merged": self.ingest.duplicates,
             "skipped": [
-                {"file": s.origin.path, "line": s.origin.line, "reason": s.reason} for s in self.skipped
+                {"file": s.origin.path, "line": s.origin.line, "reason": s.reason}
+                for s in self.ingest.skipped
             ],
             "papers_added": self.papers_added,
             "papers_unchanged": self.papers_unchanged,
@@ -47,26 +46,12 @@ class BuildReport:
 
 
 def read_records(
-    paths: Sequence[str | Path], report: BuildReport, *, fmt: str | None = None
+    paths: Sequence[str | Path], stats: IngestStats, *, fmt: str | None = None
 ) -> Iterator[Record]:
-    """Read and deduplicate records, recording counts and skipped items in ``report`` as they pass."""
-    from kg.ingest import dedupe, read_inputs
-
-    seen_read = 0
-    for item in dedupe(_count(read_inputs(paths, fmt=fmt), report)):
-        if isinstance(item, Skipped):
-            report.skipped.append(item)
-            continue
-        seen_read += 1
-        yield item
-    report.duplicates = report.read - seen_read
-
-
-def _count(items: Iterable[Record | Skipped], report: BuildReport) -> Iterator[Record | Skipped]:
-    for item in items:
+    """Read and deduplicate records, counting read, merged and skipped items in ``stats`` as they pass."""
+    for item in dedupe(read_inputs(paths, fmt=fmt), stats):
         if isinstance(item, Record):
-            report.read += 1
-        yield item
+            yield item
 
 
 def extract_records(
@@ -112,7 +97,7 @@ def build(
 
     started = time.perf_counter()
     report = BuildReport(inputs=[str(p) for p in paths])
-    records = read_records(paths, report, fmt=fmt)
+    records = read_records(paths, report.ingest, fmt=fmt)
     extractions = extract_records(
         records, pipeline=pipeline, batch_size=batch_size, jobs=jobs, on_item=on_item
     )

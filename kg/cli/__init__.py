@@ -73,9 +73,15 @@ def main(ctx: click.Context, store: Path | None, base: str | None, quiet: bool) 
 def _register() -> None:
     """Attach the command modules; each module owns one group of commands."""
     from kg.cli import build as build_cmds
+    from kg.cli import eval as eval_cmds
+    from kg.cli import html as html_cmds
+    from kg.cli import query as query_cmds
 
-    for command in build_cmds.COMMANDS:
-        main.add_command(command)
+    for module in (build_cmds, query_cmds, eval_cmds):
+        for command in module.COMMANDS:
+            main.add_command(command)
+    for command in html_cmds.COMMANDS:
+        build_cmds.export.add_command(command)
 
 
 _register()

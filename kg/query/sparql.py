@@ -87,10 +87,7 @@ def run_query(
         QueryError: the query does not parse, binds a variable it does not project, or fails.
         QueryTimeout: ``cancel`` was set before the answer was complete.
     """
-    try:
-        raw = store.query(sparql, bindings)
-    except RuntimeError as exc:  # Oxigraph's complaint about a bound variable missing from the projection
-        raise QueryError(f"cannot bind parameters: {exc}") from exc
+    raw = store.query(sparql, bindings)
     if isinstance(raw, ox.QueryBoolean):
         return AskResult(bool(raw))
     if isinstance(raw, ox.QuerySolutions):

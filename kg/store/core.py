@@ -60,6 +60,8 @@ class KgStore:
             )
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL: {exc}") from exc
+        except RuntimeError as exc:  # Oxigraph: a bound variable missing from the SELECT projection
+            raise QueryError(f"cannot bind parameters: {exc}") from exc
         except OSError as exc:
             raise QueryError(f"query failed: {exc}") from exc
 
