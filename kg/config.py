@@ -16,6 +16,7 @@ from pathlib import Path
 from kg.errors import ModelError
 
 DEFAULT_STORE = Path("outputs") / "store"
+DEFAULT_HTML = Path("outputs") / "graph.html"
 DEFAULT_BASE = "https://w3id.org/kg/id/"
 # The official package is preferred when present; the hash-pinned re-upload (requirements/spacy-model.txt)
 # is the fallback that installs from the package index reachable here.

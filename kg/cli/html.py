@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from kg.cli import Context
+from kg.config import DEFAULT_HTML
 from kg.errors import NotFoundError
 from kg.types import ENTITY_TYPES
-from kg.viz.export import DEFAULT_OUTPUT
 
 pass_context = click.make_pass_decorator(Context)
 
@@ -58,7 +58,7 @@ def _entity_types(ctx: click.Context, param: click.Parameter, values: tuple[str,
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_OUTPUT,
+    default=DEFAULT_HTML,
     show_default=True,
     help="HTML file to write.",
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.config import DEFAULT_HTML
 from kg.errors import KgError
 from kg.store import KgStore
 from kg.viz.details import node_details
@@ -12,7 +13,7 @@ from kg.viz.graph import PAPER, VizGraph, load_graph
 from kg.viz.render import Page, build_network, render_html
 from kg.viz.select import Selection, check_size, select_view
 
-DEFAULT_OUTPUT = Path("outputs") / "graph.html"
+DEFAULT_OUTPUT = DEFAULT_HTML
 
 
 @dataclass(frozen=True)
