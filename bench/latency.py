@@ -1,0 +1,157 @@
+"""SPARQL latency for bench/run.py: named queries and entity card, Oxigraph vs an in-memory rdflib Graph.
+
+Why the comparison is built this way: both engines get the very same query text, prefixes and pre-bound
+parameters, and rdflib gets the graph Oxigraph exports (``kg.store.export(store, "nt", ...)``, the union
+of all graphs), so the ratio isolates the engine. Parameters are the most frequent entities, the case a
+user hits most and the heaviest for the card.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.query.card import CO_LINKED, NAMES, OUTPERFORMS, PAPERS, entity_card
+from kg.query.claims import CLAIMS_ABOUT
+from kg.query.lookup import LabelIndex
+from kg.query.named import bind_params, load_queries
+from kg.query.sparql import run_query
+from kg.rdf.vocab import PREFIXES
+from kg.store import KgStore, export, open_store
+
+TOP_OF_TYPE = """
+SELECT ?e ?type (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p kg:mentions ?e . ?e a ?type }
+GROUP BY ?e ?type ORDER BY DESC(?n) ?e LIMIT 1
+"""
+CARD_QUERIES = (NAMES, PAPERS, CO_LINKED, OUTPERFORMS, CLAIMS_ABOUT)
+
+
+def frequent(store: KgStore, type_name: str) -> str | None:
+    """IRI of the entity of a type mentioned by the most papers (None when the type has no entity)."""
+    bound = {"type": ox.NamedNode(PREFIXES["kg"] + type_name)}
+    rows = list(store.query(TOP_OF_TYPE, bound))
+    return rows[0]["e"].value if rows else None
+
+
+def param_values(store: KgStore) -> dict[str, str]:
+    """A value for every parameter name the shipped queries declare (entities given as IRIs)."""
+    method = frequent(store, "Method")
+    benchmark = frequent(store, "Benchmark") or frequent(store, "Dataset")
+    return {"method": method or "", "benchmark": benchmark or "", "text": "outperforms", "type": "Method"}
+
+
+def percentiles(samples: list[float], rows: int) -> dict:
+    """p50/p95 in milliseconds (nearest rank), with the repetitions and the answer's row count."""
+    ordered = sorted(samples)
+
+    def rank(q: float) -> float:
+        """Nearest-rank percentile."""
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
+
+    return {"p50": rank(0.5), "p95": rank(0.95), "reps": len(ordered), "rows": rows}
+
+
+def timed(call: Callable[[], int], reps: int, budget: float) -> dict:
+    """Run ``call`` (returns a row count) once to warm up, then ``reps`` times or until ``budget`` seconds."""
+    rows = call()
+    samples: list[float] = []
+    started = time.perf_counter()
+    while len(samples) < reps and (not samples or time.perf_counter() - started < budget):
+        t0 = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - t0)
+    return percentiles(samples, rows)
+
+
+def rdflib_graph(store: KgStore):
+    """The store's N-Triples export parsed into an in-memory rdflib Graph, with the load time."""
+    import rdflib
+
+    buffer = io.BytesIO()
+    export(store, "nt", buffer)
+    started = time.perf_counter()
+    graph = rdflib.Graph().parse(data=buffer.getvalue().decode("utf-8"), format="nt")
+    return graph, time.perf_counter() - started
+
+
+def to_rdflib(bindings: dict) -> dict:
+    """Oxigraph terms -> rdflib terms, keyed by rdflib Variables, for ``initBindings``."""
+    import rdflib
+
+    out = {}
+    for name, term in bindings.items():
+        if isinstance(term, ox.NamedNode):
+            value = rdflib.URIRef(term.value)
+        elif term.language:
+            value = rdflib.Literal(term.value, lang=term.language)
+        else:
+            datatype = term.datatype.value
+            plain = datatype == "http://www.w3.org/2001/XMLSchema#string"
+            value = rdflib.Literal(term.value, datatype=None if plain else rdflib.URIRef(datatype))
+        out[rdflib.Variable(name)] = value
+    return out
+
+
+def workloads(store: KgStore) -> tuple[dict[str, tuple[str, dict]], str]:
+    """Name -> (query text, bindings) for every named query and the card's queries; and the card's entity."""
+    values = param_values(store)
+    jobs = {}
+    for name, query in load_queries().items():
+        wanted = {p.name: values[p.name] for p in query.params}
+        if all(wanted.values()):
+            jobs[name] = (query.text, bind_params(query, wanted, store))
+    return jobs, values["method"]
+
+
+def measure(path: Path, *, reps: int, rdflib: bool, budget: float) -> dict:
+    """Latency table for one store; rdflib columns only when ``rdflib`` is true."""
+    with open_store(path, read_only=True) as store:
+        jobs, card_iri = workloads(store)
+        index = LabelIndex.from_store(store)
+        entity = index.entities[card_iri]
+        latency = {
+            name: {"oxigraph": timed(lambda t=text, b=bound: _ox_rows(store, t, b), reps, budget)}
+            for name, (text, bound) in jobs.items()
+        }
+        bound = {"entity": ox.NamedNode(card_iri)}
+        card_rows = {
+            "oxigraph": timed(lambda: sum(_ox_rows(store, q, bound) for q in CARD_QUERIES), reps, budget)
+        }
+        card_full = timed(lambda: entity_card(store, index, entity).paper_count, reps, budget)
+        latency["entity card (5 queries)"] = card_rows
+        latency["entity card (entity_card())"] = {"oxigraph": card_full}
+        result = {"latency": latency, "card_entity": f"{entity.label} <{card_iri}>"}
+        if rdflib:
+            graph, load_s = rdflib_graph(store)
+            result.update(rdflib_load_s=load_s, rdflib_triples=len(graph))
+            for name, (text, bound_) in jobs.items():
+                latency[name]["rdflib"] = _guarded(
+                    lambda t=text, b=bound_: _rd_rows(graph, t, b), reps, budget
+                )
+            card_rows["rdflib"] = _guarded(
+                lambda: sum(_rd_rows(graph, q, bound) for q in CARD_QUERIES), reps, budget
+            )
+    return result
+
+
+def _guarded(call: Callable[[], int], reps: int, budget: float) -> dict:
+    """``timed`` for rdflib, whose engine rejects some valid queries: report the error, do not stop."""
+    try:
+        return timed(call, reps, budget)
+    except Exception as exc:  # any rdflib failure is a result to report
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+def _ox_rows(store: KgStore, text: str, bindings: dict) -> int:
+    """Run on Oxigraph through kg.query.sparql (the path the CLI takes) and count the answer."""
+    result = run_query(store, text, bindings)
+    return len(getattr(result, "rows", getattr(result, "triples", ())))
+
+
+def _rd_rows(graph, text: str, bindings: dict) -> int:
+    """Run the same text on rdflib with the same prefixes and pre-bound values, and count the answer."""
+    return len(list(graph.query(text, initNs=PREFIXES, initBindings=to_rdflib(bindings))))

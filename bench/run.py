@@ -1,0 +1,351 @@
+"""kg benchmark (issue 7): throughput, memory, store size and SPARQL latency at growing corpus sizes.
+
+Run on demand, never from the test suite::
+
+    python bench/run.py [--sizes 1000,10000,100000] [--jobs 2] [--out bench/results/run.json]
+
+Why it is shaped like this:
+
+- Each measured stage (bare spaCy parse, kg build, queries) runs in its own child interpreter, so one
+  stage's imports, caches and spaCy workers cannot inflate another's peak RSS, and the parent stays small.
+- The baseline is measured in the same run on the same texts with the same ``n_process``, because
+  absolute abstracts/s on a shared 2-core machine mean little; the ratio to a bare parse is the figure
+  that says how much kg adds on top of spaCy.
+- The corpus is a generator: real abstracts from ../shared are re-read and re-issued under distinct ids
+  until the size is reached, so memory measured at 100k reflects kg, not the benchmark holding a list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from kg.types import Origin, Record
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CORPORA = ("scierc", "scirex", "csabstruct")
+BASE = "https://w3id.org/kg/id/"
+KB = 1024
+
+
+# --- corpus ---------------------------------------------------------------------------------------------
+
+
+def base_records() -> Iterator[Record]:
+    """One pass over the real abstracts: the seeds through kg.ingest, then SciERC/SciREX/CSAbstruct JSONL.
+
+    Re-read on every pass instead of cached, so the corpus never sits in memory.
+    """
+    from kg.build import read_records
+    from kg.ingest import IngestStats
+
+    yield from read_records([SHARED / "seeds"], IngestStats())
+    for name in CORPORA:
+        for path in sorted((SHARED / "corpora" / name).glob("*.jsonl")):
+            with path.open(encoding="utf-8") as lines:
+                for number, line in enumerate(lines, 1):
+                    obj = json.loads(line)
+                    if obj.get("abstract", "").strip():
+                        yield Record(
+                            id=obj["id"],
+                            title=obj.get("title") or "",
+                            abstract=obj["abstract"],
+                            source=obj.get("source", name),
+                            origin=Origin(str(path), number),
+                        )
+
+
+def corpus(size: int) -> Iterator[Record]:
+    """``size`` records: the real abstracts repeated, each pass under distinct ids (``bench:r<pass>:...``)."""
+    produced, rounds = 0, 0
+    while True:
+        for record in base_records():
+            if produced == size:
+                return
+            yield Record(
+                id=f"bench:r{rounds}:{record.id}",
+                title=record.title,
+                abstract=record.abstract,
+                source=record.source,
+                origin=record.origin,
+                date=record.date,
+            )
+            produced += 1
+        rounds += 1
+
+
+# --- child stages (run as `run.py --stage NAME`) --------------------------------------------------------
+
+
+def _rusage() -> dict:
+    """Peak RSS (getrusage, KiB on Linux) of this process and of its largest waited-for child (a worker)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"rss_self_mb": round(own / KB, 1), "rss_worker_mb": round(kids / KB, 1)}
+
+
+def stage_parse(args: argparse.Namespace) -> dict:
+    """The baseline: bare spaCy pipeline over the texts kg parses (title and abstract as separate docs)."""
+    import spacy
+
+    from kg.config import spacy_pipeline_name
+
+    name = spacy_pipeline_name()
+    nlp = spacy.load(name)
+    texts = (text for record in corpus(args.size) for text in (record.title, record.abstract))
+    started = time.perf_counter()
+    docs = sum(1 for _ in nlp.pipe(texts, batch_size=args.batch_size, n_process=args.jobs))
+    seconds = time.perf_counter() - started
+    return {"pipeline": name, "docs": docs, "seconds": seconds, "rate": args.size / seconds, **_rusage()}
+
+
+def stage_build(args: argparse.Namespace) -> dict:
+    """kg end to end after ingest: records -> kg.nlp extraction -> batched store writes -> derived graph.
+
+    The same calls kg.build.build makes once it has read the input files (it takes paths, not a generator).
+    """
+    from kg.build import extract_records
+    from kg.store import open_store, refresh_derived, write_extractions
+
+    started = time.perf_counter()
+    extractions = extract_records(corpus(args.size), batch_size=args.batch_size, jobs=args.jobs)
+    with open_store(args.store) as store:
+        stats = write_extractions(store, extractions, BASE)
+        refresh_derived(store, BASE)
+    seconds = time.perf_counter() - started
+    return {
+        "papers": stats.added,
+        "triples": stats.triples,
+        "seconds": seconds,
+        "rate": args.size / seconds,
+        **_rusage(),
+    }
+
+
+def stage_query(args: argparse.Namespace) -> dict:
+    """Latency of the named queries and the entity card, on Oxigraph and (if small enough) on rdflib."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import latency
+
+    return latency.measure(Path(args.store), reps=args.reps, rdflib=args.rdflib, budget=args.budget)
+
+
+STAGES = {"parse": stage_parse, "build": stage_build, "query": stage_query}
+
+
+# --- parent: children, memory sampling ------------------------------------------------------------------
+
+
+def _tree_rss(root: int) -> int:
+    """Current RSS in bytes of ``root`` and all its descendants, from /proc (Linux only; 0 elsewhere)."""
+    parents: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.scandir("/proc") if os.path.isdir("/proc") else ():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+            statm = Path(entry.path, "statm").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        parents.setdefault(ppid, []).append(int(entry.name))
+        rss[int(entry.name)] = int(statm.split()[1]) * page
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(parents.get(pid, ()))
+    return total
+
+
+def run_stage(name: str, args: argparse.Namespace, **extra: object) -> dict:
+    """Run one stage in a child interpreter, sampling its process tree's total RSS every 0.2 s.
+
+    getrusage gives exact per-process peaks but cannot add up spaCy's concurrent workers; the sampled tree
+    total can (and may miss a spike shorter than the interval), so both are reported.
+    """
+    out = Path(tempfile.mkstemp(prefix=f"kg-bench-{name}-", suffix=".json")[1])
+    opts = {"size": args.size, "jobs": args.jobs, "batch_size": args.batch_size, **extra}
+    cmd = [sys.executable, __file__, "--stage", name, "--stage-out", str(out)]
+    for key, value in opts.items():
+        cmd += [f"--{key.replace('_', '-')}", str(value)]
+    child = subprocess.Popen(cmd)
+    peak, done = 0, threading.Event()
+
+    def sample() -> None:
+        """Track the peak of the sampled total until the child exits."""
+        nonlocal peak
+        while not done.wait(0.2):
+            peak = max(peak, _tree_rss(child.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = child.wait()
+    done.set()
+    sampler.join()
+    if code != 0:
+        raise SystemExit(f"bench stage {name} failed with exit code {code}")
+    result = json.loads(out.read_text())
+    out.unlink()
+    return {**result, "rss_tree_peak_mb": round(peak / KB / KB, 1)}
+
+
+def dir_size(path: Path) -> int:
+    """Bytes on disk under ``path`` (file sizes; the store is RocksDB SST and log files)."""
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+# --- report ---------------------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    """Where the figures were taken: they are only comparable on the same machine and load."""
+    import pyoxigraph
+    import rdflib
+    import spacy
+
+    model = "unknown"
+    if os.path.exists("/proc/cpuinfo"):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cpu_count": os.cpu_count(),
+        "cpu_model": model,
+        "python": platform.python_version(),
+        "spacy": spacy.__version__,
+        "pyoxigraph": pyoxigraph.__version__,
+        "rdflib": rdflib.__version__,
+        "platform": platform.platform(),
+        "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
+    }
+
+
+def measure_size(args: argparse.Namespace) -> dict:
+    """All stages for one corpus size, in a fresh temporary store that is removed afterwards."""
+    store = Path(tempfile.mkdtemp(prefix=f"kg-bench-store-{args.size}-"))
+    try:
+        print(f"[{args.size}] bare spaCy parse (n_process={args.jobs}) ...", flush=True)
+        parse = run_stage("parse", args)
+        print(f"[{args.size}] kg build (--jobs {args.jobs}) ...", flush=True)
+        build = run_stage("build", args, store=store)
+        build["store_mb"] = round(dir_size(store) / KB / KB, 1)
+        build["ratio_to_parse"] = build["rate"] / parse["rate"]
+        use_rdflib = args.size <= args.rdflib_max
+        print(
+            f"[{args.size}] queries ({args.reps} reps, rdflib={'yes' if use_rdflib else 'no'}) ...",
+            flush=True,
+        )
+        query = run_stage(
+            "query", args, store=store, reps=args.reps, rdflib=int(use_rdflib), budget=args.budget
+        )
+        if not use_rdflib:
+            query["rdflib_skipped"] = (
+                f"corpus of {args.size} > --rdflib-max {args.rdflib_max}: an in-memory rdflib Graph of it "
+                "would take several GB and minutes to load"
+            )
+        return {"size": args.size, "jobs": args.jobs, "parse": parse, "build": build, "queries": query}
+    finally:
+        if args.keep:
+            print(f"[{args.size}] store kept at {store}")
+        else:
+            shutil.rmtree(store, ignore_errors=True)
+
+
+def print_table(result: dict) -> None:
+    """One readable block per size: throughput and memory, then the latency table."""
+    p, b, q = result["parse"], result["build"], result["queries"]
+    print(f"\n== {result['size']} abstracts, --jobs {result['jobs']} ==")
+    print(f"{'':34}{'abstracts/s':>12}{'seconds':>9}{'peak RSS MB (proc / tree)':>28}")
+    print(f"{'bare ' + p['pipeline'] + ' parse':34}{p['rate']:12.1f}{p['seconds']:9.1f}{_rss(p):>28}")
+    print(f"{'kg end to end':34}{b['rate']:12.1f}{b['seconds']:9.1f}{_rss(b):>28}")
+    print(f"kg vs bare {p['pipeline']} parse: {b['ratio_to_parse']:.2f}x")
+    print(f"store: {b['store_mb']} MB on disk, {b['triples']} triples written, {b['papers']} papers")
+    print(
+        f"\n{'query (ms)':34}{'oxigraph p50':>13}{'p95':>8}{'rdflib p50':>12}{'p95':>9}"
+        f"{'rdflib/ox':>10}{'rows':>10}"
+    )
+    errors: list[str] = []
+    for name, row in q["latency"].items():
+        ox, rd = row["oxigraph"], row.get("rdflib")
+        if rd and "error" in rd:
+            errors.append(f"{name}: rdflib failed ({rd['error']})")
+            rd = None
+        rd_cols = (
+            f"{rd['p50']:12.2f}{rd['p95']:9.2f}{rd['p50'] / ox['p50']:9.1f}x"
+            if rd
+            else f"{'-':>12}{'-':>9}{'-':>10}"
+        )
+        rows = f"{ox['rows']}/{rd['rows']}" if rd else str(ox["rows"])
+        print(f"{name:34}{ox['p50']:13.2f}{ox['p95']:8.2f}{rd_cols}{rows:>10}")
+    for line in errors:
+        print(line)
+    if "rdflib_skipped" in q:
+        print(f"rdflib skipped: {q['rdflib_skipped']}")
+    elif "rdflib_load_s" in q:
+        print(
+            f"rdflib: {q['rdflib_triples']} triples loaded from the N-Triples export "
+            f"in {q['rdflib_load_s']:.1f} s"
+        )
+    print(f"entity card for: {q['card_entity']}")
+
+
+def _rss(stage: dict) -> str:
+    peak = max(stage["rss_self_mb"], stage["rss_worker_mb"])
+    return f"{peak:.0f} / {stage['rss_tree_peak_mb']:.0f}"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Public options, plus the hidden ones the parent passes to a child stage."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1000", help="comma-separated corpus sizes (default 1000)")
+    ap.add_argument("--jobs", type=int, default=2, help="spaCy n_process for both the baseline and kg")
+    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--reps", type=int, default=20, help="repetitions per query (default 20)")
+    ap.add_argument("--budget", type=float, default=10.0, help="max seconds of rdflib repetitions per query")
+    ap.add_argument("--rdflib-max", type=int, default=10000, help="skip rdflib above this corpus size")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "run.json"))
+    ap.add_argument("--keep", action="store_true", help="keep the temporary stores")
+    for hidden in ("--stage", "--stage-out", "--store"):
+        ap.add_argument(hidden, help=argparse.SUPPRESS)
+    ap.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--rdflib", type=int, default=1, help=argparse.SUPPRESS)
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parent: every size, every stage, then the table and the JSON; child: one stage into --stage-out."""
+    args = parse_args(argv)
+    if args.stage:
+        Path(args.stage_out).write_text(json.dumps(STAGES[args.stage](args)))
+        return
+    report = {"machine": machine(), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "runs": []}
+    for size in (int(s) for s in args.sizes.split(",")):
+        args.size = size
+        report["runs"].append(measure_size(args))
+        print_table(report["runs"][-1])
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1))
+    m = report["machine"]
+    print(f"\nmachine: {m['cpu_count']} x {m['cpu_model']}, Python {m['python']}, spaCy {m['spacy']}")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
