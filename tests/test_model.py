@@ -12,7 +12,7 @@ from kg.eval import ENTITY_MODEL, evaluate, load_model, predict_with_nlp, read_g
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SCIERC_DEV = SHARED / "corpora" / "scierc" / "dev.jsonl"
 # Below the measured exact micro-F1 (see meta.json "heldout_scores") with room for retraining noise.
-SCIERC_DEV_FLOOR = 0.50
+SCIERC_DEV_FLOOR = 0.52
 SENTENCE = (
     "We propose a convolutional neural network for image classification and show that it "
     "outperforms support vector machines in accuracy on the CIFAR-10 dataset."
