@@ -68,14 +68,17 @@ def base_records() -> Iterator[Record]:
 
 
 def corpus(size: int) -> Iterator[Record]:
-    """``size`` records: the real abstracts repeated, each pass under distinct ids (``bench:r<pass>:...``)."""
-    produced, rounds = 0, 0
+    """``size`` records: the real abstracts repeated, each under a distinct id ``bench:<n>:<source id>``.
+
+    The running number is needed even on the first pass: ../shared's CSAbstruct files reuse one id per file.
+    """
+    produced = 0
     while True:
         for record in base_records():
             if produced == size:
                 return
             yield Record(
-                id=f"bench:r{rounds}:{record.id}",
+                id=f"bench:{produced}:{record.id}",
                 title=record.title,
                 abstract=record.abstract,
                 source=record.source,
@@ -83,7 +86,6 @@ def corpus(size: int) -> Iterator[Record]:
                 date=record.date,
             )
             produced += 1
-        rounds += 1
 
 
 # --- child stages (run as `run.py --stage NAME`) --------------------------------------------------------
@@ -127,6 +129,7 @@ def stage_build(args: argparse.Namespace) -> dict:
     seconds = time.perf_counter() - started
     return {
         "papers": stats.added,
+        "papers_unchanged": stats.unchanged,
         "triples": stats.triples,
         "seconds": seconds,
         "rate": args.size / seconds,
@@ -287,7 +290,7 @@ def print_table(result: dict) -> None:
             errors.append(f"{name}: rdflib failed ({rd['error']})")
             rd = None
         rd_cols = (
-            f"{rd['p50']:12.2f}{rd['p95']:9.2f}{rd['p50'] / ox['p50']:9.1f}x"
+            f"{rd['p50']:12.2f}{rd['p95']:9.2f}{rd['p50'] / ox['p50']:9.2f}x"
             if rd
             else f"{'-':>12}{'-':>9}{'-':>10}"
         )
