@@ -244,3 +244,16 @@ def test_each_value_pairs_with_its_own_benchmark() -> None:
         ("atlas", "arc-agi", "32.8%"),
         ("atlas", "math", "71.5%"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "strong"),
+    [
+        ("It improves accuracy on GSM8K by 4.2 points over LoRA at the same budget.", True),
+        ("The method reduces latency by 30% compared with beam search.", True),
+        ("We increase the batch size to 512 for all runs.", False),
+        ("Accuracy improves as the model grows.", False),
+    ],
+)
+def test_quantified_change_against_a_baseline_is_a_strong_claim(text: str, strong: bool) -> None:
+    assert bool(cues.STRONG_CLAIM.search(text)) is strong
