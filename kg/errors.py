@@ -35,3 +35,9 @@ class NotFoundError(KgError):
     """A name the user asked for matches nothing in the graph."""
 
     exit_code = 6
+
+
+class GraphTooLargeError(KgError):
+    """An export selects more of the graph than a browser can lay out and keep usable."""
+
+    exit_code = 7

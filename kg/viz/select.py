@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from kg.errors import KgError
+from kg.errors import GraphTooLargeError, KgError
 from kg.types import ENTITY_TYPES
 from kg.viz.graph import PAPER, VizGraph, VizNode
 
@@ -47,10 +47,6 @@ class Selection:
         if self.min_papers > 1:
             parts.append(f"entities in at least {self.min_papers} papers")
         return "; ".join(parts)
-
-
-class GraphTooLargeError(KgError):
-    """The selection has more nodes or edges than a browser can lay out and keep usable."""
 
 
 def select_view(graph: VizGraph, selection: Selection, roots: Iterable[str] = ()) -> VizGraph:
