@@ -6,13 +6,19 @@ batches and written to the store in batches, so memory stays flat however large 
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
+from kg import __version__
+from kg.config import spacy_pipeline_name
 from kg.ingest import IngestStats, dedupe, read_inputs
 from kg.types import Extraction, Record
+
+PACKAGE = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -62,13 +68,76 @@ def extract_records(
     jobs: int = 1,
     on_item: Callable[[int], None] | None = None,
 ) -> Iterator[Extraction]:
-    """Run the NLP pipeline over records (spaCy is imported here, not at CLI start-up)."""
+    """Run the NLP pipeline over records.
+
+    spaCy is imported and the pipeline loaded only once a first record arrives, so a rebuild in which every
+    paper is unchanged never pays for them.
+    """
+    iterator = iter(records)
+    first = next(iterator, None)
+    if first is None:
+        return
     from kg.nlp import build_pipeline, extract
 
     nlp = build_pipeline(pipeline)
-    for extraction in extract(records, nlp, batch_size=batch_size, n_process=jobs):
+    for extraction in extract(chain([first], iterator), nlp, batch_size=batch_size, n_process=jobs):
         if on_item:
             on_item(1)
+        yield extraction
+
+
+def pipeline_version(pipeline: str | None = None) -> str:
+    """A fingerprint of what decides extraction output: kg's version, the English pipeline, models and lists.
+
+    Code changes in kg.nlp are covered by kg's version: bump it when extraction behaviour changes.
+    """
+    digest = hashlib.sha256(f"{__version__}\0{spacy_pipeline_name(pipeline)}".encode())
+    files = sorted(PACKAGE.glob("models/*/meta.json")) + sorted(PACKAGE.glob("data/*"))
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def input_digest(record: Record, version: str) -> str:
+    """Hash of everything that decides a paper's triples before NLP: its record and the pipeline version."""
+    fields = (
+        version,
+        record.id,
+        record.title,
+        record.abstract,
+        record.source,
+        "\x1f".join(record.authors),
+        record.date or "",
+        record.url or "",
+        record.doi or "",
+        record.arxiv_id or "",
+        record.source_id or "",
+    )
+    return hashlib.sha256("\0".join(fields).encode()).hexdigest()[:32]
+
+
+def changed_records(
+    records: Iterable[Record], store, base: str, version: str, report: BuildReport
+) -> Iterator[Record]:
+    """Pass on the records whose paper is not in the store with the same input digest; count the others."""
+    import pyoxigraph as ox
+
+    from kg.rdf.iris import paper_iri
+    from kg.rdf.vocab import OX_KG
+
+    for record in records:
+        stored = store.oxigraph.quads_for_pattern(
+            paper_iri(base, record.id), OX_KG.inputDigest, ox.Literal(input_digest(record, version)), None
+        )
+        if next(stored, None) is None:
+            yield record
+        else:
+            report.papers_unchanged += 1
+
+
+def _with_digests(extractions: Iterable[Extraction], version: str) -> Iterator[Extraction]:
+    for extraction in extractions:
+        extraction.input_digest = input_digest(extraction.record, version)
         yield extraction
 
 
@@ -97,15 +166,16 @@ def build(
 
     started = time.perf_counter()
     report = BuildReport(inputs=[str(p) for p in paths])
-    records = read_records(paths, report.ingest, fmt=fmt)
-    extractions = extract_records(
-        records, pipeline=pipeline, batch_size=batch_size, jobs=jobs, on_item=on_item
-    )
+    version = pipeline_version(pipeline)
     with open_store(store_dir) as store:
-        stats = write_extractions(store, extractions, base)
+        records = changed_records(read_records(paths, report.ingest, fmt=fmt), store, base, version, report)
+        extractions = extract_records(
+            records, pipeline=pipeline, batch_size=batch_size, jobs=jobs, on_item=on_item
+        )
+        stats = write_extractions(store, _with_digests(extractions, version), base)
         refresh_derived(store, base)
     report.papers_added = stats.added
-    report.papers_unchanged = stats.unchanged
+    report.papers_unchanged += stats.unchanged
     report.papers_replaced = stats.replaced
     report.triples = stats.triples
     report.seconds = time.perf_counter() - started

@@ -164,6 +164,9 @@ class Extraction:
     relations: list[Relation] = field(default_factory=list)
     results: list[Result] = field(default_factory=list)
     sentences: list[Span] = field(default_factory=list)
+    input_digest: str = ""
+    """Hash of the record's content and the pipeline version (kg.build.input_digest); stored on the paper so a
+    rebuild can skip the NLP for papers whose input and pipeline have not changed."""
 
     def to_json(self) -> dict:
         """The `kg extract` JSON-lines contract (see README, "Extraction output").

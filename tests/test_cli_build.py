@@ -148,3 +148,35 @@ def test_seeds_build_yields_233_papers_and_top_benchmarks(tmp_path):
     )
     rows = top["results"]["bindings"]
     assert rows and int(rows[0]["papers"]["value"]) >= int(rows[-1]["papers"]["value"])
+
+
+def test_unchanged_papers_skip_the_nlp_and_changed_ones_are_replaced(tmp_path, monkeypatch):
+    import kg.nlp
+    from kg.build import build
+
+    papers = tmp_path / "papers.jsonl"
+    rows = [
+        {"id": "p1", "title": "Tiny Adapters", "abstract": "We evaluate LoRA on GSM8K and report accuracy."},
+        {
+            "id": "p2",
+            "title": "Small Routers",
+            "abstract": "We train routers on ImageNet and report top-1 accuracy.",
+        },
+    ]
+    papers.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    store = tmp_path / "store"
+    assert build([papers], store, base="https://example.org/kg/").papers_added == 2
+
+    def no_pipeline(*args, **kwargs):
+        raise AssertionError("the pipeline must not load when no paper changed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(kg.nlp, "build_pipeline", no_pipeline)
+        again = build([papers], store, base="https://example.org/kg/")
+    assert (again.papers_added, again.papers_unchanged, again.papers_replaced) == (0, 2, 0)
+
+    rows[1]["abstract"] = "We train routers on CIFAR-10 and report top-1 accuracy."
+    papers.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    changed = build([papers], store, base="https://example.org/kg/")
+    assert (changed.papers_added, changed.papers_unchanged, changed.papers_replaced) == (0, 1, 1)
+    assert stats_of(store)["classes"]["Paper"] == 2

@@ -73,7 +73,7 @@ class _PaperGraph:
             if m.acronym:
                 facts.acronyms.add(m.acronym)
 
-    def metadata(self, record: Record) -> None:
+    def metadata(self, record: Record, input_digest: str = "") -> None:
         """Paper node with its bibliographic metadata (title always present, even when empty)."""
         p = self.paper
         self.add(p, OX_RDF.type, OX_KG.Paper)
@@ -89,6 +89,8 @@ class _PaperGraph:
         for predicate, value in ids:
             if value:
                 self.add(p, predicate, ox.Literal(value))
+        if input_digest:
+            self.add(p, OX_KG.inputDigest, ox.Literal(input_digest))
         if record.url:
             with suppress(ValueError):  # not an IRI: schema:url is omitted (documented)
                 self.add(p, OX_SCHEMA.url, ox.NamedNode(record.url))
@@ -277,7 +279,7 @@ def paper_triples(extraction: Extraction, base: str) -> tuple[ox.NamedNode, list
         StoreError: ``base`` does not make valid IRIs.
     """
     graph = _PaperGraph(extraction, base)
-    graph.metadata(extraction.record)
+    graph.metadata(extraction.record, extraction.input_digest)
     graph.mention_facts()
     for m in _unique_mentions(extraction.mentions):
         graph.mention(m)
