@@ -216,12 +216,17 @@ def read_gold(path: str | Path) -> Iterator[GoldDoc]:
         InputError: the file cannot be read or a line lacks id/abstract or well-formed spans.
     """
     path = Path(path)
+    seen: set[str] = set()
     for number, data in _json_lines(path):
         where = f"{path}:{number}"
         if not isinstance(data.get("id"), str) or not isinstance(data.get("abstract"), str):
             raise InputError(f"{where}: gold record needs string 'id' and 'abstract'")
+        # Some corpora reuse one id for every record (CSAbstruct); predictions are matched by id, so a
+        # repeated id gets its line number appended.
+        key = data["id"] if data["id"] not in seen else f"{data['id']}@{number}"
+        seen.add(key)
         record = Record(
-            id=data["id"],
+            id=key,
             title=data.get("title") or "",
             abstract=data["abstract"],
             source=data.get("source") or "gold",

@@ -168,3 +168,12 @@ def test_cli_table_and_help():
     assert table.exit_code == 0
     assert "micro" in table.stdout and "overlap" in table.stdout
     assert "Example" in runner.invoke(main, ["eval", "--help"]).stdout
+
+
+def test_read_gold_keeps_records_with_a_repeated_id_apart(tmp_path):
+    gold = tmp_path / "same-id.jsonl"
+    rows = [{"id": "corpus:0", "abstract": text} for text in ("First abstract.", "Second one.", "Third.")]
+    gold.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    ids = [doc.record.id for doc in read_gold(gold)]
+    assert len(set(ids)) == 3
+    assert ids[0] == "corpus:0"
