@@ -38,6 +38,13 @@ PIPELINE = click.option(
 )
 
 
+def extraction_options(command):
+    """The inputs and NLP options that `kg build` and `kg extract` share."""
+    for option in reversed((INPUTS, INPUT_FORMAT, JOBS, BATCH, PIPELINE)):
+        command = option(command)
+    return command
+
+
 @contextmanager
 def progress(ctx: Context, label: str) -> Iterator:
     """A tqdm bar on stderr counting papers, or nothing with --quiet / when stderr is not a terminal."""
@@ -57,11 +64,7 @@ def _report_skipped(stats: IngestStats) -> None:
 
 
 @click.command()
-@INPUTS
-@INPUT_FORMAT
-@JOBS
-@BATCH
-@PIPELINE
+@extraction_options
 @click.option("--format", "out", type=click.Choice(["text", "json"]), default="text", help="Summary format.")
 @pass_context
 def build(ctx: Context, inputs, fmt, jobs, batch_size, pipeline, out) -> None:
@@ -102,11 +105,7 @@ def build(ctx: Context, inputs, fmt, jobs, batch_size, pipeline, out) -> None:
 
 
 @click.command()
-@INPUTS
-@INPUT_FORMAT
-@JOBS
-@BATCH
-@PIPELINE
+@extraction_options
 @click.option(
     "-o",
     "--output",
