@@ -10,9 +10,9 @@ import json
 from html.parser import HTMLParser
 from pathlib import Path
 
-import click
 import pytest
 from click.testing import CliRunner, Result
+from fixtures.query.helpers import kg_group
 from fixtures.viz.graphs import (
     BASE,
     ENTITY,
@@ -23,7 +23,6 @@ from fixtures.viz.graphs import (
     tiny_store,
 )
 
-from kg.cli import Context, KgGroup
 from kg.cli.html import COMMANDS
 from kg.errors import KgError, NotFoundError
 from kg.viz import GraphTooLargeError, Selection, export_html
@@ -203,19 +202,6 @@ def test_labels_are_cut_and_sizes_grow_with_papers(tiny_graph):
     assert node_size(tiny_graph.nodes[P + "1"]) < sizes[0]
 
 
-def kg(store: Path) -> click.Group:
-    """A `kg`-like group with the html command, bound to ``store``, turning KgError into exit codes."""
-
-    @click.group(cls=KgGroup)
-    @click.pass_context
-    def group(ctx: click.Context) -> None:
-        ctx.obj = Context(store=store, base=BASE, quiet=False)
-
-    for command in COMMANDS:
-        group.add_command(command)
-    return group
-
-
 @pytest.fixture(scope="module")
 def disk_store(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("cli") / "store"
@@ -224,7 +210,7 @@ def disk_store(tmp_path_factory) -> Path:
 
 
 def run(store: Path, *args: str) -> Result:
-    return CliRunner().invoke(kg(store), ["html", *args], catch_exceptions=False)
+    return CliRunner().invoke(kg_group(store, COMMANDS, quiet=False), ["html", *args], catch_exceptions=False)
 
 
 def test_cli_writes_to_outputs_by_default(disk_store, tmp_path, monkeypatch):
