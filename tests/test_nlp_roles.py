@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg.nlp.roles import dataset_role, type_from_head
+from kg.nlp.entities import MergeSettings, field_entities
+from kg.nlp.roles import dataset_role, type_from_head, type_from_kind_head
+from kg.nlp.sentences import sentence_bounds
 
 
 @pytest.mark.parametrize(
@@ -48,3 +50,33 @@ def test_dataset_role(before: str, mention: str, after: str, default: str, expec
 )
 def test_type_from_head(phrase: str, expected: str | None) -> None:
     assert type_from_head(phrase) == expected
+
+
+@pytest.mark.parametrize(
+    "phrase, expected",
+    [
+        ("annotated sketch-photo datasets", "Dataset"),
+        ("Wall Street Journal corpus", "Dataset"),
+        ("glimpse measures", "Metric"),
+        ("maximum set coverage problem", "Task"),
+        ("Japanese Dictionary Task", "Task"),
+        ("approximate least squares estimate (ALSE) method", "Method"),
+        ("graph-based ranking model of sentences", "Method"),
+        ("task", None),  # a kind noun alone names nothing
+        ("speech recognition", None),  # not a kind noun: the model's label stands
+        ("problem solving", None),
+    ],
+)
+def test_type_from_kind_head(phrase: str, expected: str | None) -> None:
+    assert type_from_kind_head(phrase) == expected
+
+
+def test_kind_head_overrides_the_models_label() -> None:
+    text = "We build annotated sketch-photo datasets and a ranking model."
+    first, second = text.index("annotated"), text.index("ranking")
+    model = [(first, text.index(" and"), "Method"), (second, len(text) - 1, "Task")]
+    found = field_entities(text, sentence_bounds(text), model, [], MergeSettings())
+    assert [(text[c.start : c.end], c.type) for c in found] == [
+        ("annotated sketch-photo datasets", "Dataset"),
+        ("ranking model", "Method"),
+    ]

@@ -17,7 +17,7 @@ from kg.nlp.canonical import key_of
 from kg.nlp.gazetteer import Gazetteer, Match
 from kg.nlp.names import extend_name, in_url
 from kg.nlp.patterns import DEFAULT_CONFIDENCE, find_patterns
-from kg.nlp.roles import DATASET_OR_BENCHMARK, dataset_role, type_from_head
+from kg.nlp.roles import DATASET_OR_BENCHMARK, dataset_role, type_from_head, type_from_kind_head
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,8 @@ def field_entities(
         text: the field text.
         sentences: its sentence bounds.
         model_spans: ``(start, end, label)`` predicted by the trained model (labels outside the project's
-            types are ignored).
+            types are ignored; a kind noun heading the span overrides the label, see
+            kg.nlp.roles.type_from_kind_head).
         rule_spans: candidates from :func:`rule_candidates`.
         settings: the model's confidence and the overlap policy's weights.
 
@@ -185,7 +186,7 @@ def field_entities(
     from kg.types import ENTITY_TYPES
 
     model = [
-        Candidate(*trimmed, label, "kg_ner", settings.model)
+        Candidate(*trimmed, type_from_kind_head(text[slice(*trimmed)]) or label, "kg_ner", settings.model)
         for start, end, label in model_spans
         if label in ENTITY_TYPES and (trimmed := trim_span(text, start, end)) is not None
     ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from kg.nlp.canonical import singular
 from kg.nlp.lexicon import word_set
 
 DATASET_OR_BENCHMARK = frozenset({"Dataset", "Benchmark"})
@@ -86,6 +87,45 @@ HEAD_TYPES: tuple[tuple[str, frozenset[str]], ...] = (
 )
 
 
+# Kind nouns: as the head of a phrase of two words or more they name what the phrase is, whatever else it
+# says ("annotated sketch-photo datasets", "glimpse measures", "maximum set coverage problem"). In the
+# SciERC and SciREX training annotations over 90% of phrases with one of these heads carry this type.
+KIND_HEADS: dict[str, str] = {
+    **dict.fromkeys(word_set("dataset corpus corpora treebank"), "Dataset"),
+    **dict.fromkeys(word_set("measure metric accuracy"), "Metric"),
+    **dict.fromkeys(word_set("task problem"), "Task"),
+    **dict.fromkeys(
+        word_set(
+            "model method approach technique algorithm framework network architecture classifier parser"
+        ),
+        "Method",
+    ),
+}
+_PREPOSITION = re.compile(r"\s+(?:with|for|from|of|on|in|via|by|using|under|to)\s+")
+_TRAILING_PARENS = re.compile(r"\s*\([^()]*\)?\s*$")
+
+
+def _head_phrase(phrase: str) -> str:
+    """The part of a noun phrase before its first preposition, where the head noun is."""
+    return _PREPOSITION.split(phrase.strip())[0]
+
+
+def type_from_kind_head(phrase: str) -> str | None:
+    """The type a phrase's kind noun gives it ("Japanese Dictionary Task" -> Task), for a phrase of two
+    words or more; a model's label for the phrase gives way to it.
+
+    Args:
+        phrase: a noun phrase as it appears in the text.
+
+    Returns:
+        "Dataset", "Metric", "Task" or "Method", or None when the head is no kind noun (or stands alone).
+    """
+    words = re.split(r"[\s\-]+", _TRAILING_PARENS.sub("", _head_phrase(phrase)).strip())
+    if len(words) < 2:
+        return None
+    return KIND_HEADS.get(singular(words[-1]).lower())
+
+
 def type_from_head(phrase: str) -> str | None:
     """The entity type a phrase's last word implies, e.g. for the long form of an acronym.
 
@@ -99,8 +139,7 @@ def type_from_head(phrase: str) -> str | None:
     Returns:
         "Method", "Dataset", "Benchmark", "Task", "Metric", or None when the head says nothing.
     """
-    head_phrase = re.split(r"\s+(?:with|for|from|of|on|in|via|by|using|under|to)\s+", phrase.strip())[0]
-    words = head_phrase.lower().replace("\u2011", "-").split()
+    words = _head_phrase(phrase).lower().replace("\u2011", "-").split()
     if not words:
         return None
     last = words[-1]
