@@ -52,6 +52,40 @@ def test_a_span_over_a_whole_definition_is_split() -> None:
     assert _spans(abstract) == [("Big Language Models", "Method", None), ("BLMs", "Method", "BLMs")]
 
 
+def test_a_modifier_span_does_not_type_the_long_form() -> None:
+    abstract = _field(
+        "abstract",
+        "We use histograms of oriented gradients (HOG) here.",
+        [("oriented gradients", "Method", "kg_ner")],
+    )
+    fold_acronyms([abstract], load_gazetteer())
+    assert _spans(abstract) == [("oriented gradients", "Method", None)]
+    abstract = _field(
+        "abstract",
+        "We use a circular Gaussian MRF (CGMRF) here.",
+        [("Gaussian MRF", "Method", "kg_ner")],
+    )
+    fold_acronyms([abstract], load_gazetteer())
+    assert _spans(abstract) == [("circular Gaussian MRF", "Method", None), ("CGMRF", "Method", "CGMRF")]
+
+
+def test_only_the_models_uses_of_a_short_form_type_its_definition() -> None:
+    text = "Violations of individual rationality (IR) are rare; IR holds. Gains in IR matter."
+    abstract = _field("abstract", text, [])
+    use = text.index("IR holds")
+    abstract.spans = [Candidate(use, use + 2, "Task", "gazetteer", 0.95, "information retrieval")]
+    fold_acronyms([abstract], load_gazetteer())
+    assert [s.type for s in abstract.spans] == ["Task"] and abstract.spans[0].acronym is None
+    abstract.spans = [Candidate(use, use + 2, "Method", "kg_ner", 0.8)]
+    fold_acronyms([abstract], load_gazetteer())
+    assert _spans(abstract) == [
+        ("individual rationality", "Method", None),
+        ("IR", "Method", "IR"),
+        ("IR", "Method", "IR"),
+        ("IR", "Method", "IR"),
+    ]
+
+
 def test_untyped_definitions_add_nothing() -> None:
     abstract = _field("abstract", "Shifts out-of-distribution (OOD) hurt. OOD is hard.", [])
     fold_acronyms([abstract], load_gazetteer())

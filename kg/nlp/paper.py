@@ -27,7 +27,7 @@ from kg.nlp.candidates import Candidate
 from kg.nlp.canonical import key_of
 from kg.nlp.entities import with_roles
 from kg.nlp.gazetteer import Gazetteer
-from kg.nlp.roles import DATASET_OR_BENCHMARK
+from kg.nlp.roles import DATASET_OR_BENCHMARK, head_phrase
 
 _NOT_A_NAME = re.compile(r"[,;&]|\bet al\b")
 
@@ -76,15 +76,28 @@ def _family(type_: str) -> str:
 
 
 def _acronym_type(fields: list[FieldState], field: FieldState, definition: Definition) -> Candidate | None:
-    """The span that types a definition: its long form's (exact, else the longest inside it), else the most
-    confident typed use of the short form anywhere in the paper."""
+    """The span that types a definition: its long form's (exact, else the longest one inside it that ends
+    where the long form's head ends, i.e. shares its head), else the most confident use of the short form
+    that the trained model typed in this paper.
+
+    A span over a modifier does not type the whole ("oriented gradients" is no type for "histograms of
+    oriented gradients"), and a curated name spelled like the short form may be another entity ("IR" is
+    information retrieval in the gazetteer, individual rationality in the paper that defines it so).
+    """
     start, end = definition.long
-    inside = [s for s in field.spans if s.start >= start and s.end <= end]
-    exact = [s for s in inside if (s.start, s.end) == (start, end)]
-    if exact or inside:
-        return (exact or sorted(inside, key=lambda s: s.start - s.end))[0]
+    head_end = start + len(head_phrase(field.text[start:end]))
+    inside = [
+        s for s in field.spans if (s.start, s.end) == (start, end) or (start <= s.start and s.end == head_end)
+    ]
+    if inside:
+        return min(inside, key=lambda s: s.start)
     short = field.text[definition.short[0] : definition.short[1]]
-    uses = [s for f in fields for s in f.spans if f.text[s.start : s.end] in (short, short + "s", short[:-1])]
+    uses = [
+        s
+        for f in fields
+        for s in f.spans
+        if s.extractor == "kg_ner" and f.text[s.start : s.end] in (short, short + "s", short[:-1])
+    ]
     return max(uses, key=lambda s: s.confidence, default=None)
 
 

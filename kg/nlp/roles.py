@@ -105,7 +105,7 @@ _PREPOSITION = re.compile(r"\s+(?:with|for|from|of|on|in|via|by|using|under|to)\
 _TRAILING_PARENS = re.compile(r"\s*\([^()]*\)?\s*$")
 
 
-def _head_phrase(phrase: str) -> str:
+def head_phrase(phrase: str) -> str:
     """The part of a noun phrase before its first preposition, where the head noun is."""
     return _PREPOSITION.split(phrase.strip())[0]
 
@@ -120,7 +120,7 @@ def type_from_kind_head(phrase: str) -> str | None:
     Returns:
         "Dataset", "Metric", "Task" or "Method", or None when the head is no kind noun (or stands alone).
     """
-    words = re.split(r"[\s\-]+", _TRAILING_PARENS.sub("", _head_phrase(phrase)).strip())
+    words = re.split(r"[\s\-]+", _TRAILING_PARENS.sub("", head_phrase(phrase)).strip())
     if len(words) < 2:
         return None
     return KIND_HEADS.get(singular(words[-1]).lower())
@@ -139,7 +139,7 @@ def type_from_head(phrase: str) -> str | None:
     Returns:
         "Method", "Dataset", "Benchmark", "Task", "Metric", or None when the head says nothing.
     """
-    words = _head_phrase(phrase).lower().replace("\u2011", "-").split()
+    words = head_phrase(phrase).lower().replace("\u2011", "-").split()
     if not words:
         return None
     last = words[-1]
