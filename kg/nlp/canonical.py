@@ -44,18 +44,30 @@ GENERIC_HEADS: dict[str, str] = {
     **dict.fromkeys([*_STRONG_HEADS.split(), "metric", "score"], "strong"),
     **dict.fromkeys(["task", "tasks", "problem"], "always"),
 }
-# Words that introduce a generic phrase ("the proposed method", "baseline models").
+# Words that introduce a generic phrase ("the proposed method", "baseline models"), and evaluative or
+# descriptive adjectives that say how good, big or usual a thing is but not which thing it is ("weak
+# models", "real-world problems", "frontier models"). Adjectives that name a kind ("computational
+# complexity", "auxiliary loss", "robust optimization") are not here.
 GENERIC_MODIFIERS = word_set(
     "proposed novel new existing previous prior current standard conventional traditional original simple "
     "strong sota other different various several many multiple same such general specific key main "
     "baseline overall whole entire typical popular common classical vanilla naive large small pre fine "
-    "trained pretrained tuned finetuned downstream"
+    "trained pretrained tuned finetuned downstream "
+    "weak real-world generalist specialist generalizable limited large-scale superhuman foundational "
+    "intelligent better established effective efficient powerful accurate scalable lightweight "
+    "advanced modern recent diverse numerous few competitive promising practical challenging difficult "
+    "important critical fundamental particular improved superior leading frontier high-quality "
+    "widely-used well-known unseen certain broad extensive comprehensive rich massive huge capable "
+    "sophisticated open-source proprietary closed-source commercial"
 )
 # Heads that make a phrase of generic words a property of something, not a thing ("transfer ability").
 PROPERTY_HEADS = word_set(
     "ability capability performance gap behavior behaviour property benefit issue effect quality efficiency "
     "bound power task problem setting scenario"
 )
+# Heads that make any phrase an attribute of something rather than a method, dataset or task: "reasoning
+# capability", "surface properties" (SciERC annotates such phrases as OtherScientificTerm, if at all).
+ATTRIBUTE_HEADS = word_set("ability capability capacity property behavior behaviour")
 _STATE_OF_THE_ART = re.compile(r"state[\s-]+of[\s-]+the[\s-]+art")
 # Prefixes written joined, hyphenated or spaced ("pre-training", "pre training", "pretraining").
 BOUND_PREFIXES = word_set("pre post re co non semi sub multi inter intra fine un")
@@ -208,13 +220,23 @@ def key_of(text: str) -> str:
     return canonical_key(text).key
 
 
+def _generic_parts(text: str) -> list[str]:
+    """The words of a lower-cased phrase, hyphenated ones split into their parts unless the whole is a
+    generic modifier ("real-world problems" -> real-world, problems; "fine-tuned" -> fine, tuned)."""
+    parts = []
+    for word in text.split():
+        parts += [word] if word in GENERIC_MODIFIERS else [p for p in re.split(r"[\-_/]+", word) if p]
+    return parts
+
+
 def is_generic(surface: str, generic_words: frozenset[str]) -> bool:
     """Whether a mention names no particular thing: "model", "our framework", "the proposed method".
 
     A single generic word is generic. A phrase of generic words only when it is introduced as one ("our",
-    "this", "the", or a modifier such as "proposed", "novel", "baseline", "state-of-the-art") or ends in a
-    property ("generalization ability", "model performance"), because "data representation" or "training
-    strategy" are real (SciERC) terms while "our approach" is not.
+    "this", "the", or a modifier such as "proposed", "novel", "baseline", "state-of-the-art", "weak",
+    "real-world") or ends in a property ("model performance"), because "data representation" or "training
+    strategy" are real (SciERC) terms while "our approach" and "weak models" are not. Any phrase headed by
+    an attribute noun ("reasoning capabilities", "surface properties") names an attribute, not an entity.
 
     Args:
         surface: the mention's text.
@@ -224,9 +246,11 @@ def is_generic(surface: str, generic_words: frozenset[str]) -> bool:
         True for generic mentions and for surfaces with no words at all.
     """
     text = _STATE_OF_THE_ART.sub("sota", fold_unicode(surface).lower())
-    words = [singular(w) for w in re.split(r"[\s\-_/]+", text.strip(_EDGE_PUNCT)) if w]
+    words = [singular(w) for w in _generic_parts(text.strip(_EDGE_PUNCT))]
     introduced = bool(words) and (words[0] in DETERMINERS or words[0] in GENERIC_MODIFIERS)
     content = [w for w in words if w not in DETERMINERS]
+    if len(content) > 1 and content[-1] in ATTRIBUTE_HEADS:
+        return True
     if not all(w in generic_words or w in GENERIC_MODIFIERS for w in content):
         return False
     return len(content) <= 1 or introduced or content[-1] in PROPERTY_HEADS
