@@ -66,42 +66,118 @@ def _report_skipped(stats: IngestStats) -> None:
 @click.command()
 @extraction_options
 @click.option("--format", "out", type=click.Choice(["text", "json"]), default="text", help="Summary format.")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where extraction runs: spaCy processes here, or a Dask cluster (pip install 'kg[dask]').",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Dask scheduler (tcp://HOST:PORT) for --executor dask; default: a local cluster of --jobs workers.",
+)
+@click.option("--report", is_flag=True, help="Also print what this run added (as `kg diff` would).")
 @pass_context
-def build(ctx: Context, inputs, fmt, jobs, batch_size, pipeline, out) -> None:
+def build(ctx: Context, inputs, fmt, jobs, batch_size, pipeline, out, executor, scheduler, report) -> None:
     """Extract entities and claims from INPUT files and add them to the graph store.
 
     INPUT is a file or directory of abstracts: Hugging Face daily-papers dumps, JSON / JSON Lines / CSV with
     title and abstract, arXiv Atom or metadata-snapshot JSONL, OpenAlex or Semantic Scholar JSON, BibTeX.
     Papers are deduplicated across files (arXiv id, DOI, else normalised title). Re-running on the same files
-    adds nothing twice; malformed records are reported with file and line and skipped.
+    adds nothing twice; malformed records are reported with file and line and skipped. A run that changed
+    the store is recorded in it (see `kg diff`). --store may be a SPARQL 1.1 store URL (README, "External
+    SPARQL stores").
 
     \b
     Examples:
       kg build examples/
       kg --store outputs/seeds build ../shared/seeds/*.txt --jobs 2
+      kg build examples/ --executor dask --scheduler tcp://10.0.0.5:8786 --report
     """
-    from kg.build import build as run_build
+    from kg.runner import BuildOptions, recorded_build
+    from kg.runs import describe_run
 
+    if scheduler is not None and executor != "dask":
+        raise click.UsageError("--scheduler needs --executor dask")
+    options = BuildOptions(fmt, pipeline, batch_size, jobs, executor, scheduler)
     with progress(ctx, "extracting") as tick:
-        report = run_build(
-            inputs,
-            ctx.store,
-            base=ctx.base,
-            fmt=fmt,
-            pipeline=pipeline,
-            batch_size=batch_size,
-            jobs=jobs,
-            on_item=tick,
-        )
-    _report_skipped(report.ingest)
+        outcome = recorded_build(inputs, ctx.store, base=ctx.base, options=options, on_item=tick)
+    built, run = outcome.report, outcome.run
+    _report_skipped(built.ingest)
+    diff = None
+    if report and run is not None:
+        with _open_store(ctx) as store:
+            diff = describe_run(store, run)
     if out == "json":
-        click.echo(json.dumps(report.to_json(), indent=2))
+        data = built.to_json()
+        data["run"] = diff.to_json() if diff else run.to_json() if run else None
+        click.echo(json.dumps(data, indent=2))
         return
     ctx.info(
-        f"{report.ingest.summary()}; papers added {report.papers_added}, replaced {report.papers_replaced}, "
-        f"unchanged {report.papers_unchanged}; {report.triples} triples in {report.seconds:.1f}s "
-        f"-> store {ctx.store}"
+        f"{built.ingest.summary()}; papers added {built.papers_added}, replaced {built.papers_replaced}, "
+        f"unchanged {built.papers_unchanged}; {built.triples} triples in {built.seconds:.1f}s "
+        f"-> store {_location(ctx)}" + (f"; recorded as run {run.id}" if run else "")
     )
+    if report:
+        click.echo(diff.text() if diff else "nothing new: this run changed nothing and was not recorded")
+
+
+def _location(ctx: Context) -> str:
+    """The --store value as the user wrote it (a URL keeps its '//', which a Path drops)."""
+    from kg.store.remote import is_url, store_url
+
+    return store_url(ctx.store) if is_url(ctx.store) else str(ctx.store)
+
+
+def _open_store(ctx: Context, *, read_only: bool = False):
+    from kg.store import open_store
+
+    return open_store(_location(ctx), read_only=read_only)
+
+
+@click.command()
+@click.argument("run", required=False)
+@click.option("--list", "list_only", is_flag=True, help="List the recorded runs, newest first.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Papers, entities and claims to show per section.",
+)
+@click.option("--format", "out", type=click.Choice(["text", "json"]), default="text", help="Output format.")
+@pass_context
+def diff(ctx: Context, run, list_only, limit, out) -> None:
+    """Say what a recorded build run added: new and replaced papers, new entities, new claims.
+
+    RUN is a run id (see --list) or IRI; without it, the latest run. Counts are exact; the lists show the
+    first --limit of each kind, with titles, labels and types.
+
+    \b
+    Examples:
+      kg diff
+      kg diff --list
+      kg diff 20261123T115244123456Z-3fa2 --format json
+    """
+    from kg.runs import describe_run, find_run, list_runs
+
+    with _open_store(ctx, read_only=True) as store:
+        if list_only:
+            runs = [r.to_json() for r in list_runs(store)]
+            if out == "json":
+                click.echo(json.dumps(runs, indent=2))
+                return
+            for r in runs:
+                click.echo(
+                    f"{r['id']}  {r['executor']:<5} papers +{r['papers_added']} ~{r['papers_replaced']}  "
+                    f"entities +{r['entities_added']}  claims +{r['claims_added']}"
+                )
+            return
+        found = describe_run(store, find_run(store, run), limit=limit)
+    click.echo(json.dumps(found.to_json(), indent=2) if out == "json" else found.text(), nl=out == "json")
 
 
 @click.command()
@@ -220,4 +296,4 @@ def validate(ctx: Context) -> None:
     sys.exit(1)
 
 
-COMMANDS = [build, extract, stats, export, validate]
+COMMANDS = [build, diff, extract, stats, export, validate]

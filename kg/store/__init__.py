@@ -13,22 +13,58 @@ single atomic ``extend`` of a graph whose name already says what it holds, so
   derived graph by a single SPARQL update, also atomic.
 
 Queries see the union of all graphs (``use_default_graph_as_union``).
+
+A ``--store`` value that is an http(s) URL names an external SPARQL 1.1 store instead (kg.store.remote):
+``open_store`` gives a RemoteStore for it, with the same query, update and per-graph write methods.
 """
 
-from kg.store.core import Bindings, KgStore, open_store
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from kg.store import core
+from kg.store.core import Bindings, KgStore
 from kg.store.derived import refresh_derived
 from kg.store.export import FORMATS, export
+from kg.store.remote import Endpoints, RemoteStore, is_url
 from kg.store.stats import graph_stats
 from kg.store.validate import validate
 from kg.store.write import WriteStats, paper_graphs, write_extractions
 
+
+def is_remote(location: str | os.PathLike | None) -> bool:
+    """Whether a ``--store`` value names an external SPARQL store (an http or https URL)."""
+    return location is not None and is_url(location)
+
+
+@contextmanager
+def open_store(
+    location: str | os.PathLike | None, *, read_only: bool = False
+) -> Iterator[KgStore | RemoteStore]:
+    """Open the store a ``--store`` value names for a ``with`` block: a directory (None: in memory) or a URL.
+
+    Raises:
+        StoreError: a directory store cannot be opened (a remote one is only reached by its first request).
+    """
+    if is_remote(location):
+        yield RemoteStore(Endpoints.from_url(location))
+        return
+    with core.open_store(location, read_only=read_only) as store:
+        yield store
+
+
 __all__ = [
     "FORMATS",
     "Bindings",
+    "Endpoints",
     "KgStore",
+    "RemoteStore",
     "WriteStats",
     "export",
     "graph_stats",
+    "is_remote",
     "open_store",
     "paper_graphs",
     "refresh_derived",
