@@ -109,6 +109,23 @@ def test_types_agree_per_key_by_summed_confidence() -> None:
     assert [s.type for s in field.spans] == ["Method", "Method", "Method"]
 
 
+def test_a_stated_kind_settles_the_type_of_its_key() -> None:
+    text = "VolDoGer helps. We propose VolDoGer, a dataset. VolDoGer again."
+    first, stated, last = (text.index("VolDoGer", i) for i in (0, 1, 30))
+    spans = [
+        Candidate(first, first + 8, "Method", "kg_ner", 0.8),
+        Candidate(stated, stated + 8, "Dataset", "rule-propose", 0.88),
+        Candidate(last, last + 8, "Method", "kg_ner", 0.8),
+    ]
+    field = FieldState("abstract", text, sentence_bounds(text), [], spans)
+    keys = {("abstract", s.start): "voldoger" for s in spans}
+    unify_types([field], keys, sure=0.85)
+    assert [s.type for s in field.spans] == ["Dataset", "Dataset", "Dataset"]
+    field.spans = spans
+    unify_types([field], keys, sure=0.9)  # nothing sure: the model's two votes win
+    assert [s.type for s in field.spans] == ["Method", "Method", "Method"]
+
+
 def test_model_spans_are_trimmed_to_what_annotations_hold() -> None:
     for raw, expected in [
         ("o3-mini-high and", "o3-mini-high"),

@@ -6,7 +6,7 @@ import pytest
 
 from kg.nlp.gazetteer import load_words
 from kg.nlp.names import extend_name, in_url, is_strong_name
-from kg.nlp.patterns import find_patterns, title_name
+from kg.nlp.patterns import DEFAULT_CONFIDENCE, find_patterns, title_name
 from kg.nlp.sentences import sentence_bounds
 
 GENERIC = load_words("generic")
@@ -122,4 +122,37 @@ def test_capitalised_adjectives_are_not_proposed_names() -> None:
 def test_colon_apposition_gives_the_kind() -> None:
     assert ("VolDoGer", "Dataset", "rule-propose") in _found(
         "To address this, we propose VolDoGer: Vision-Language Dataset for Domain Generalization."
+    )
+
+
+def test_names_given_as_examples_of_a_kind() -> None:
+    found = _found(
+        "It hardens reasoning benchmarks such as RuleTaker and ProofWriterX, and models like GPT-4."
+    )
+    assert {
+        ("RuleTaker", "Benchmark", "rule-example"),
+        ("ProofWriterX", "Benchmark", "rule-example"),
+    } <= found
+    assert ("GPT-4", "Method", "rule-example") in found
+    assert not any(x == "rule-example" for _, _, x in _found("Tasks such as reasoning remain hard."))
+
+
+def _confidence(text: str, surface: str, extractor: str) -> float:
+    cands = find_patterns(text, sentence_bounds(text), GENERIC)
+    return next(c.confidence for c in cands if text[c.start : c.end] == surface and c.extractor == extractor)
+
+
+def test_a_stated_kind_is_surer_than_a_default() -> None:
+    stated = _confidence("We introduce FooSet, a dataset of dialogues.", "FooSet", "rule-propose")
+    default = _confidence("We introduce FooNet to align images.", "FooNet", "rule-propose")
+    assert stated == DEFAULT_CONFIDENCE["propose-kind"] > default == DEFAULT_CONFIDENCE["propose"]
+
+
+def test_one_name_before_a_plural_kind_word_is_less_sure() -> None:
+    text = "Results on DG benchmarks improve, as on the KITTI and FooSet benchmarks."
+    assert _confidence(text, "DG benchmarks", "rule-head") == DEFAULT_CONFIDENCE["head-plural"]
+    assert _confidence(text, "KITTI", "rule-head") == DEFAULT_CONFIDENCE["head"]
+    assert (
+        _confidence("We use the FooSet benchmark.", "FooSet benchmark", "rule-head")
+        == DEFAULT_CONFIDENCE["head"]
     )

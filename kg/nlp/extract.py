@@ -27,12 +27,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PaperSettings:
-    """Paper-level knobs: title-name confidences and name propagation (see kg.nlp.paper)."""
+    """Paper-level knobs: title-name confidences, name propagation and the confidence from which a
+    mention's type settles its key's type (see kg.nlp.paper)."""
 
     title: float = DEFAULT_CONFIDENCE["title"]
     title_kind: float = DEFAULT_CONFIDENCE["title-kind"]
     propagate_factor: float = 0.95
     propagate_min_confidence: float = 0.7
+    sure_type: float = 0.85
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def _label(surface: str) -> str:
 def _rows(fields: list[FieldState], res: Resources) -> list[tuple[FieldState, Candidate, str, str]]:
     """``(field, span, key, merged_by)`` of every span left after the paper rules, generic keys dropped."""
     keyed = [(f, s, *_key(s, f.text[s.start : s.end], res.gazetteer)) for f in fields for s in f.spans]
-    unify_types(fields, {(f.name, s.start): key for f, s, key, _ in keyed})
+    unify_types(fields, {(f.name, s.start): key for f, s, key, _ in keyed}, res.settings.sure_type)
     keys = {(f.name, s.start): (key, why) for f, s, key, why in keyed}
     rows = [(f, s, *keys[(f.name, s.start)]) for f in fields for s in f.spans]
     return [

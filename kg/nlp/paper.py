@@ -182,29 +182,38 @@ def propagate_names(fields: list[FieldState], factor: float, min_confidence: flo
             field.replace_within(span)
 
 
-def unify_types(fields: list[FieldState], keys: dict[tuple[str, int], str]) -> None:
+def unify_types(fields: list[FieldState], keys: dict[tuple[str, int], str], sure: float = 1.0) -> None:
     """Give every mention of a key the type family with the most confidence behind it (in place).
 
     The confidences of a key's mentions are summed per family (Method, Task, Metric, data), so three model
-    mentions outvote one, and a curated name outvotes a lone model guess. Propagated copies do not vote.
+    mentions outvote one, and a curated name outvotes a lone model guess. Mentions typed at ``sure``
+    confidence or above (a curated name, a kind word the sentence states: "X, a dataset of ...", "the X
+    benchmark") settle the vote on their own: only they vote when the key has any, since the model's
+    guesses for the other mentions have no better evidence than the sentence that says what X is.
+    Propagated copies do not vote.
 
     Args:
         fields: the paper's fields.
         keys: the canonical key of each span, by ``(field name, start)``.
+        sure: the confidence from which a mention's type settles its key's family.
     """
     votes: dict[str, Counter] = {}
+    sure_votes: dict[str, Counter] = {}
     types: dict[tuple[str, str], str] = {}
     for field in fields:
         for span in field.spans:
             key = keys.get((field.name, span.start))
             if key is not None and span.extractor != "propagated":
                 votes.setdefault(key, Counter())[_family(span.type)] += span.confidence
+                if span.confidence >= sure:
+                    sure_votes.setdefault(key, Counter())[_family(span.type)] += span.confidence
                 types.setdefault((key, _family(span.type)), span.type)
     for field in fields:
         unified = []
         for span in field.spans:
             key = keys.get((field.name, span.start))
-            family = votes[key].most_common(1)[0][0] if votes.get(key) else _family(span.type)
+            ballot = sure_votes.get(key) or votes.get(key)
+            family = ballot.most_common(1)[0][0] if ballot else _family(span.type)
             if family != _family(span.type):
                 span = replace(span, type=types[(key, family)])
             unified.append(span)
