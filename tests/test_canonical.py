@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.nlp.canonical import canonical_key, is_generic, key_of, singular, strip_generic_head
+from kg.nlp.canonical import (
+    canonical_key,
+    is_generic,
+    key_of,
+    singular,
+    strip_generic_head,
+    without_kind_head,
+)
 from kg.nlp.gazetteer import load_words
 
 
@@ -153,3 +160,17 @@ def test_keys_are_normal_forms(surface: str) -> None:
     assert key == key.lower().strip()
     assert "  " not in key and "\u2013" not in key
     assert key_of(key) == key
+
+
+@pytest.mark.parametrize(
+    "surface, expected",
+    [
+        ("Transformer model", "Transformer"),
+        ("CLIP-architecture", "CLIP"),
+        ("language models", "language"),  # whether the rest is a name is the caller's question
+        ("GSM8K dataset", None),  # a data head is not a model's kind word
+        ("model", None),
+    ],
+)
+def test_without_kind_head(surface: str, expected: str | None) -> None:
+    assert without_kind_head(surface) == expected

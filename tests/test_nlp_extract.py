@@ -11,6 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.nlp import build_pipeline, extract
+from kg.nlp.candidates import Candidate
+from kg.nlp.extract import PaperSettings, Resources, paper_mentions
+from kg.nlp.gazetteer import load_gazetteer, load_words
+from kg.nlp.paper import FieldState
+from kg.nlp.sentences import sentence_bounds
 from kg.types import ENTITY_TYPES, Extraction, Origin, Record
 
 FIXTURES = Path(__file__).parent / "fixtures" / "nlp" / "abstracts.jsonl"
@@ -73,6 +78,25 @@ def test_curated_aliases_share_a_key() -> None:
 def test_heads_are_kept_in_spans_and_stripped_from_keys() -> None:
     (svamp,) = [m for m in _extracted()["t:reft-a"].mentions if m.span.text == "SVAMP dataset"]
     assert (svamp.key, svamp.label, svamp.merged_by) == ("svamp", "SVAMP", "head-stripped")
+
+
+def test_a_curated_name_with_a_kind_word_is_that_name() -> None:
+    text = "A Transformer model beats Transformers; a language model and a Foo model do not merge."
+    spans = [
+        Candidate(text.index(surface), text.index(surface) + len(surface), "Method", "kg_ner", 0.8)
+        for surface in ("Transformer model", "Transformers", "language model", "Foo model")
+    ]
+    res = Resources(load_gazetteer(), load_words("generic"), PaperSettings(), claims=False)
+    fields = [
+        FieldState("title", "", [], [], []),
+        FieldState("abstract", text, sentence_bounds(text), [], spans),
+    ]
+    keys = [(m.span.text, m.key, m.merged_by) for m in paper_mentions(fields, res)]
+    assert keys[:2] == [
+        ("Transformer model", "transformer", "head-stripped"),
+        ("Transformers", "transformer", "normalised"),
+    ]
+    assert [k for _, k, _ in keys[2:]] == ["language model", "foo model"]
 
 
 def test_sentences_and_mention_sentences() -> None:

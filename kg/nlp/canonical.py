@@ -166,6 +166,18 @@ def strip_generic_head(text: str) -> str:
     return text
 
 
+def without_kind_head(text: str) -> str | None:
+    """``text`` without a trailing kind word that a name may carry ("Transformer model" -> "Transformer",
+    "CLIP architecture" -> "CLIP"), whatever precedes it; None when there is none. Whether the rest is a
+    name is for the caller to know (kg.nlp.gazetteer.Gazetteer.is_model_name).
+    """
+    lower = text.lower()
+    for head, strength in GENERIC_HEADS.items():
+        if strength == "strong" and lower.endswith((" " + head, "-" + head)):
+            return text[: -len(head) - 1].rstrip(" -") or None
+    return None
+
+
 def _join_parts(text: str) -> str:
     """Lower-case ``text`` and unify hyphens, underscores and spaces between its parts.
 

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kg.nlp.candidates import Candidate, resolve
-from kg.nlp.canonical import canonical_key, fold_unicode, is_generic, strip_determiners, strip_generic_head
+from kg.nlp.canonical import (
+    canonical_key,
+    fold_unicode,
+    is_generic,
+    key_of,
+    strip_determiners,
+    strip_generic_head,
+    without_kind_head,
+)
 from kg.nlp.docview import doc_definitions, doc_sentences
 from kg.nlp.gazetteer import Gazetteer, load_gazetteer, load_words
 from kg.nlp.paper import FieldState, fold_acronyms, labels_by_key, propagate_names, unify_types
@@ -68,6 +76,9 @@ def _key(span: Candidate, surface: str, gazetteer: Gazetteer) -> tuple[str, str]
     if span.acronym:
         return span.key or canonical_key(surface).key, "acronym"
     folded = canonical_key(surface)
+    named = without_kind_head(strip_determiners(fold_unicode(surface).strip()))
+    if span.key is None and named is not None and gazetteer.is_model_name(key_of(named)):
+        return gazetteer.canonical(key_of(named)), "head-stripped"
     key = gazetteer.canonical(span.key or folded.key)
     return key, folded.merged_by if key == folded.key else "alias"
 

@@ -67,6 +67,7 @@ class Gazetteer:
     exact: dict = field(default_factory=dict)
     folded: dict = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
+    names: set[str] = field(default_factory=set)
     depth: int = 0
 
     def add(self, entry: Entry) -> None:
@@ -82,6 +83,8 @@ class Gazetteer:
             node.setdefault(None, entry)
         if entry.key != key_of(entry.name):
             self.aliases[key_of(entry.name)] = entry.key
+        if entry.type == "Method" and any(c.isupper() or c.isdigit() for c in entry.name):
+            self.names.add(key_of(entry.name))
 
     def find(self, text: str) -> list[Match]:
         """The longest match starting at each word boundary of ``text`` (matches may overlap).
@@ -130,6 +133,11 @@ class Gazetteer:
     def canonical(self, key: str) -> str:
         """The key of the preferred name when ``key`` is a curated alias ("ppo" -> "proximal policy ...")."""
         return self.aliases.get(key, key)
+
+    def is_model_name(self, key: str) -> bool:
+        """Whether ``key`` is the key of a curated Method written as a name ("Transformer", "CLIP"), so
+        "Transformer model" is that entity with its kind word."""
+        return key in self.names
 
 
 def pieces_of(name: str) -> list[str]:
