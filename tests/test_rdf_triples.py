@@ -65,19 +65,18 @@ def test_triples_are_sorted_and_unique() -> None:
     assert texts == sorted(set(texts))
 
 
-def test_mention_is_an_annotation_with_text_position_and_provenance() -> None:
+def test_mention_is_an_annotation_with_its_paper_offsets_sentence_and_provenance() -> None:
     x = reft_paper()
     gsm8k = next(m for m in x.mentions if m.key == "gsm8k")
     store = _graph(x)
     node = iris.mention_iri(BASE, x.record.id, gsm8k.span, "gsm8k")
     query = "SELECT ?v WHERE { ?m %s ?v }"
     assert _values(store, query % "oa:hasBody", m=node) == [iris.entity_iri(BASE, "gsm8k").value]
-    assert _values(store, query % "oa:hasTarget/oa:hasSource", m=node) == [
-        iris.paper_iri(BASE, x.record.id).value
-    ]
-    assert _values(store, query % "oa:hasTarget/oa:hasSelector/oa:start", m=node) == [str(gsm8k.span.start)]
-    assert _values(store, query % "oa:hasTarget/oa:hasSelector/oa:end", m=node) == [str(gsm8k.span.end)]
-    assert _values(store, query % "kg:text", m=node) == [x.record.abstract[gsm8k.span.start : gsm8k.span.end]]
+    assert _values(store, query % "kg:inPaper", m=node) == [iris.paper_iri(BASE, x.record.id).value]
+    assert _values(store, query % "kg:field", m=node) == ["abstract"]
+    assert _values(store, query % "kg:start", m=node) == [str(gsm8k.span.start)]
+    assert _values(store, query % "kg:end", m=node) == [str(gsm8k.span.end)]
+    assert x.record.abstract[gsm8k.span.start : gsm8k.span.end] == gsm8k.span.text
     assert _values(store, query % "kg:sentenceStart", m=node) == [str(gsm8k.sentence[0])]
     assert _values(store, query % "kg:confidence", m=node) == [str(gsm8k.confidence)]
     assert _values(store, query % "prov:wasAttributedTo/rdfs:label", m=node) == [gsm8k.extractor]

@@ -47,8 +47,8 @@ def _unknown_field(x: Extraction) -> None:
 
 
 def _shifted_offsets(x: Extraction) -> None:
-    m = x.mentions[1]
-    x.mentions[1] = dataclasses.replace(m, span=dataclasses.replace(m.span, start=m.span.start + 1))
+    c = x.claims[0]
+    x.claims[0] = dataclasses.replace(c, span=dataclasses.replace(c.span, start=c.span.start + 1))
 
 
 def _confidence_above_one(x: Extraction) -> None:
@@ -68,7 +68,7 @@ def _unknown_entity_type(x: Extraction) -> None:
     ("breakage", "in_report"),
     [
         (_unknown_entity_type, "entity's types"),
-        (_empty_mention, "oa:start"),
+        (_empty_mention, "kg:start"),
         (_unknown_claim_kind, "kg:kind"),
         (_unknown_field, "kg:field"),
         (_shifted_offsets, "offsets select"),

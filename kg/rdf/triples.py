@@ -95,32 +95,27 @@ class _PaperGraph:
             with suppress(ValueError):  # not an IRI: schema:url is omitted (documented)
                 self.add(p, OX_SCHEMA.url, ox.NamedNode(record.url))
 
-    def text_node(self, node: ox.NamedNode, span: Span, target: ox.NamedNode) -> None:
-        """Text position of a mention, claim or sentence: ``target`` -> source paper + position selector."""
-        selector = ox.NamedNode(node.value + "#position")
-        self.add(target, OX_OA.hasSource, self.paper)
-        self.add(target, OX_OA.hasSelector, selector)
-        self.add(selector, OX_RDF.type, OX_OA.TextPositionSelector)
-        self.add(selector, OX_OA.start, ox.Literal(span.start))
-        self.add(selector, OX_OA.end, ox.Literal(span.end))
+    def position(self, node: ox.NamedNode, span: Span) -> None:
+        """Where ``node`` (a mention, claim or sentence) sits: paper, field and character offsets.
+
+        Stated on the node itself: a Web Annotation target and selector pair said the same with seven
+        triples per node instead of four, and mentions are most of a graph.
+        """
         self.add(node, OX_KG.inPaper, self.paper)
         self.add(node, OX_KG.field, ox.Literal(span.field))
-        self.add(node, OX_KG.text, ox.Literal(span.text))
-
-    def annotation(self, node: ox.NamedNode, span: Span) -> None:
-        """A Web Annotation (mention or claim) whose target is ``{node}#target``."""
-        target = ox.NamedNode(node.value + "#target")
-        self.add(node, OX_OA.hasTarget, target)
-        self.add(target, OX_RDF.type, OX_OA.SpecificResource)
-        self.text_node(node, span, target)
+        self.add(node, OX_KG.start, ox.Literal(span.start))
+        self.add(node, OX_KG.end, ox.Literal(span.end))
 
     def mention(self, m: Mention) -> None:
-        """A mention node with its provenance (the entity's facts come from :meth:`mention_facts`)."""
+        """A mention node with its provenance (the entity's facts come from :meth:`mention_facts`).
+
+        No ``kg:text``: the surface is what the offsets select, and it is among the entity's altLabels.
+        """
         node = iris.mention_iri(self.base, self.key, m.span, m.key)
         agent = iris.extractor_iri(self.base, m.extractor)
         self.add(node, OX_RDF.type, OX_KG.Mention)
         self.add(node, OX_OA.hasBody, iris.entity_iri(self.base, m.key))
-        self.annotation(node, m.span)
+        self.position(node, m.span)
         self.add(node, OX_KG.sentenceStart, ox.Literal(m.sentence[0]))
         self.add(node, OX_KG.sentenceEnd, ox.Literal(m.sentence[1]))
         self.add(node, OX_KG.confidence, ox.Literal(float(m.confidence)))
@@ -160,7 +155,8 @@ class _PaperGraph:
         node = iris.claim_iri(self.base, self.key, c.span)
         self.add(self.paper, OX_KG.makesClaim, node)
         self.add(node, OX_RDF.type, OX_KG.Claim)
-        self.annotation(node, c.span)
+        self.position(node, c.span)
+        self.add(node, OX_KG.text, ox.Literal(c.span.text))
         self.add(node, OX_KG.kind, ox.Literal(c.kind))
         self.add(node, OX_KG.confidence, ox.Literal(float(c.confidence)))
         self.add(node, OX_KG.hedged, ox.Literal(bool(c.hedged)))
@@ -196,7 +192,8 @@ class _PaperGraph:
             return iris.claim_iri(self.base, self.key, span)
         node = iris.sentence_iri(self.base, self.key, span)
         self.add(node, OX_RDF.type, OX_KG.Sentence)
-        self.text_node(node, span, node)
+        self.position(node, span)
+        self.add(node, OX_KG.text, ox.Literal(span.text))
         return node
 
     def relation(self, r: Relation) -> None:
@@ -264,20 +261,22 @@ def _unique_mentions(mentions: Iterable[Mention]) -> list[Mention]:
     return list(chosen.values())
 
 
-def paper_triples(extraction: Extraction, base: str) -> tuple[ox.NamedNode, list[ox.Triple]]:
-    """All triples one paper contributes, and the name of the graph that holds them.
+@dataclass(frozen=True)
+class PaperGraph:
+    """One paper's named graph serialised as N-Quads: what an extraction worker hands to the writer.
 
-    Args:
-        extraction: one record and everything the NLP found in it.
-        base: the IRI base (see kg.config.base_iri).
-
-    Returns:
-        ``({base}graph/paper/{digest}, triples)``: the triples sorted and without duplicates, the digest taken
-        over their N-Triples text, so the name changes exactly when the content does.
-
-    Raises:
-        StoreError: ``base`` does not make valid IRIs.
+    Text, not pyoxigraph objects, because it crosses process boundaries cheaply and the store bulk-loads it
+    as it is.
     """
+
+    paper: str
+    name: str
+    nquads: str
+    triples: int
+
+
+def _sorted_triples(extraction: Extraction, base: str) -> tuple[ox.NamedNode, list[tuple[str, ox.Triple]]]:
+    """The graph name and the ``(N-Triples text, triple)`` pairs of one paper, sorted by text."""
     graph = _PaperGraph(extraction, base)
     graph.metadata(extraction.record, extraction.input_digest)
     graph.mention_facts()
@@ -293,4 +292,34 @@ def paper_triples(extraction: Extraction, base: str) -> tuple[ox.NamedNode, list
     graph.entity_nodes()
     lines = sorted((str(t), t) for t in graph.triples)
     name = iris.paper_graph_iri(base, iris.digest("\n".join(text for text, _ in lines), 32))
+    return name, lines
+
+
+def paper_triples(extraction: Extraction, base: str) -> tuple[ox.NamedNode, list[ox.Triple]]:
+    """All triples one paper contributes, and the name of the graph that holds them.
+
+    Args:
+        extraction: one record and everything the NLP found in it.
+        base: the IRI base (see kg.config.base_iri).
+
+    Returns:
+        ``({base}graph/paper/{digest}, triples)``: the triples sorted and without duplicates, the digest taken
+        over their N-Triples text, so the name changes exactly when the content does.
+
+    Raises:
+        StoreError: ``base`` does not make valid IRIs.
+    """
+    name, lines = _sorted_triples(extraction, base)
     return name, [t for _, t in lines]
+
+
+def paper_graph(extraction: Extraction, base: str) -> PaperGraph:
+    """:func:`paper_triples` as N-Quads in its graph, ready for :meth:`kg.store.KgStore.load_nquads`.
+
+    Raises:
+        StoreError: ``base`` does not make valid IRIs.
+    """
+    name, lines = _sorted_triples(extraction, base)
+    suffix = f" {name} .\n"
+    paper = iris.paper_iri(base, extraction.record.id).value
+    return PaperGraph(paper, name.value, "".join(text + suffix for text, _ in lines), len(lines))

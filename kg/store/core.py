@@ -83,7 +83,7 @@ class KgStore:
         return (g for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def add_graphs(self, graphs: Mapping[ox.NamedNode, Iterable[ox.Triple]]) -> None:
-        """Write several named graphs in one transaction: all of them or none.
+        """Write several named graphs at once: all of them or none (see :meth:`load_nquads`).
 
         Raises:
             StoreError: the write failed; nothing of it is in the store.
@@ -92,9 +92,25 @@ class KgStore:
             ox.Quad(t.subject, t.predicate, t.object, g) for g, triples in graphs.items() for t in triples
         ]
         try:
-            self._store.extend(quads)
+            self._store.bulk_extend(quads)
         except OSError as exc:
             raise StoreError(f"writing {len(graphs)} graphs failed: {exc}") from exc
+
+    def load_nquads(self, nquads: str) -> None:
+        """Bulk-load N-Quads text (the build writes each batch of papers with one call).
+
+        Oxigraph's bulk loader sorts the quads into RocksDB SST files and ingests them with one atomic
+        ingestion per million quads, so a batch below that (a batch of papers is tens of thousands) is
+        all or nothing, like a transaction. It is several times faster than a transactional ``extend``
+        and writes no write-ahead log: ``extend`` left a WAL larger than the data itself on disk.
+
+        Raises:
+            StoreError: the text does not parse or the write failed; nothing of it is in the store.
+        """
+        try:
+            self._store.bulk_load(nquads.encode("utf-8"), ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"bulk loading {nquads.count(chr(10))} quads failed: {exc}") from exc
 
     def drop_graph(self, graph: ox.NamedNode) -> None:
         """Remove a named graph and its triples in one transaction.

@@ -13,9 +13,7 @@ from kg.store.core import KgStore
 # as a per-node sh:sparql constraint pyshacl would take about 0.1 s per node.
 _OFFSET_MISMATCHES = """
 SELECT DISTINCT ?node ?text ?found WHERE {
-  ?node kg:text ?text ; kg:field ?field ; kg:inPaper ?paper .
-  { ?node oa:hasTarget/oa:hasSelector ?selector } UNION { ?node oa:hasSelector ?selector }
-  ?selector oa:start ?start ; oa:end ?end .
+  ?node kg:text ?text ; kg:field ?field ; kg:inPaper ?paper ; kg:start ?start ; kg:end ?end .
   BIND(IF(?field = "title", dcterms:title, dcterms:abstract) AS ?property)
   ?paper ?property ?source .
   BIND(SUBSTR(STR(?source), ?start + 1, ?end - ?start) AS ?found)
@@ -43,7 +41,9 @@ def _shacl(store: KgStore) -> tuple[bool, str]:
 
 
 def offset_mismatches(store: KgStore) -> list[str]:
-    """Mentions, claims and sentences whose ``kg:text`` is not what their offsets select (at most 50).
+    """Claims and sentences whose ``kg:text`` is not what their offsets select (at most 50).
+
+    Mentions carry no ``kg:text`` (their surface is, by construction, what their offsets select).
 
     Returns:
         One line per mismatch: the node, the text it claims and the text at its offsets.
@@ -58,7 +58,7 @@ def validate(store: KgStore) -> tuple[bool, str]:
     """Check the union of all graphs (paper graphs and the derived graph) against the data model.
 
     Two checks: the SHACL shapes, with the ontology loaded beside the data so that ``sh:class`` follows
-    ``rdfs:subClassOf`` (no other inference); and that every mention, claim and evidence sentence carries
+    ``rdfs:subClassOf`` (no other inference); and that every claim and evidence sentence carries
     exactly the text its offsets select. Run it after :func:`kg.store.refresh_derived`: preferred labels and
     counts are part of what the shapes require.
 

@@ -8,8 +8,7 @@ from itertools import islice
 
 import pyoxigraph as ox
 
-from kg.rdf import iris
-from kg.rdf.triples import paper_triples
+from kg.rdf.triples import PaperGraph, paper_graph
 from kg.rdf.vocab import OX_KG, OX_RDF
 from kg.store.core import KgStore
 from kg.types import Extraction
@@ -44,58 +43,70 @@ def paper_graphs(store: KgStore, paper: ox.NamedNode) -> set[ox.NamedNode]:
     return {q.graph_name for q in quads if isinstance(q.graph_name, ox.NamedNode)}
 
 
-def _batches(items: Iterable[Extraction], size: int) -> Iterator[list[Extraction]]:
+def _batches(items: Iterable[PaperGraph], size: int) -> Iterator[list[PaperGraph]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
 
 
-def _write_batch(store: KgStore, batch: list[Extraction], base: str) -> WriteStats:
-    """Write one batch: all new graphs in one transaction, then drop the versions they replace.
+def _write_batch(store: KgStore, batch: list[PaperGraph]) -> WriteStats:
+    """Write one batch: all new graphs in one bulk load, then drop the versions they replace.
 
-    A paper that appears twice in the batch keeps its last extraction. Old versions are dropped only after
-    the new ones are committed, and also when the current version was already present (the leftover of an
+    A paper that appears twice in the batch keeps its last graph. Old versions are dropped only after
+    the new ones are in, and also when the current version was already present (the leftover of an
     interrupted earlier build).
     """
-    latest: dict[ox.NamedNode, tuple[ox.NamedNode, list[ox.Triple]]] = {}
-    for extraction in batch:
-        latest[iris.paper_iri(base, extraction.record.id)] = paper_triples(extraction, base)
+    latest = {ox.NamedNode(graph.paper): graph for graph in batch}
     before = {paper: paper_graphs(store, paper) for paper in latest}
-    new = {graph: triples for paper, (graph, triples) in latest.items() if graph not in before[paper]}
-    store.add_graphs(new)
+    new = {g.name: g for paper, g in latest.items() if ox.NamedNode(g.name) not in before[paper]}
+    if new:
+        store.load_nquads("".join(g.nquads for g in new.values()))
     added = replaced = 0
-    for paper, (graph, _) in latest.items():
-        for old in before[paper] - {graph}:
+    for paper, graph in latest.items():
+        for old in before[paper] - {ox.NamedNode(graph.name)}:
             store.drop_graph(old)
-        if graph in new:
+        if graph.name in new:
             added += not before[paper]
             replaced += bool(before[paper])
-    unchanged = len(latest) - len(new)
-    return WriteStats(added, unchanged, replaced, sum(len(t) for t in new.values()))
+    return WriteStats(added, len(latest) - len(new), replaced, sum(g.triples for g in new.values()))
 
 
-def write_extractions(
-    store: KgStore, extractions: Iterable[Extraction], base: str, *, batch_size: int = 64
-) -> WriteStats:
-    """Write each paper's graph unless the store already holds it, replacing older versions of that paper.
+def write_graphs(store: KgStore, graphs: Iterable[PaperGraph], *, batch_size: int = 64) -> WriteStats:
+    """Write each paper graph unless the store already holds it, replacing older versions of that paper.
 
-    Batches of ``batch_size`` papers are written in one transaction each. The iterator is drained a batch at
-    a time before anything of that batch is written, so an exception raised by it (or a crash) leaves every
-    paper of the unfinished batch exactly as it was. Call :func:`kg.store.refresh_derived` afterwards.
+    Batches of ``batch_size`` papers are written with one bulk load each. The iterator is drained a batch
+    at a time before anything of that batch is written, so an exception raised by it (or a crash) leaves
+    every paper of the unfinished batch exactly as it was. Call :func:`kg.store.refresh_derived` afterwards.
 
     Args:
         store: an open, writable store.
-        extractions: one per paper (a later one for the same record key wins within a batch).
-        base: the IRI base.
-        batch_size: papers per transaction.
+        graphs: one per paper (a later one for the same paper wins within a batch).
+        batch_size: papers per write.
 
     Returns:
         Counts of papers added, unchanged and replaced, and of triples written.
 
     Raises:
-        StoreError: the store cannot be written, or ``base`` does not make valid IRIs.
+        StoreError: the store cannot be written.
     """
     stats = WriteStats()
-    for batch in _batches(extractions, batch_size):
-        stats += _write_batch(store, batch, base)
+    for batch in _batches(graphs, batch_size):
+        stats += _write_batch(store, batch)
     return stats
+
+
+def write_extractions(
+    store: KgStore, extractions: Iterable[Extraction], base: str, *, batch_size: int = 64
+) -> WriteStats:
+    """:func:`write_graphs` of the extractions' paper graphs (see there for batches and atomicity).
+
+    Args:
+        store: an open, writable store.
+        extractions: one per paper (a later one for the same record key wins within a batch).
+        base: the IRI base.
+        batch_size: papers per write.
+
+    Raises:
+        StoreError: the store cannot be written, or ``base`` does not make valid IRIs.
+    """
+    return write_graphs(store, (paper_graph(x, base) for x in extractions), batch_size=batch_size)
