@@ -62,8 +62,10 @@ def test_type_from_head(phrase: str, expected: str | None) -> None:
         ("Japanese Dictionary Task", "Task"),
         ("approximate least squares estimate (ALSE) method", "Method"),
         ("graph-based ranking model of sentences", "Method"),
+        ("pedestrian detection", "Task"),
+        ("word error rate", "Metric"),
         ("task", None),  # a kind noun alone names nothing
-        ("speech recognition", None),  # not a kind noun: the model's label stands
+        ("image captioning", None),  # not a kind noun: the model's label stands
         ("problem solving", None),
     ],
 )

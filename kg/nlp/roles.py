@@ -92,8 +92,14 @@ HEAD_TYPES: tuple[tuple[str, frozenset[str]], ...] = (
 # SciERC and SciREX training annotations over 90% of phrases with one of these heads carry this type.
 KIND_HEADS: dict[str, str] = {
     **dict.fromkeys(word_set("dataset corpus corpora treebank"), "Dataset"),
-    **dict.fromkeys(word_set("measure metric accuracy"), "Metric"),
-    **dict.fromkeys(word_set("task problem"), "Task"),
+    **dict.fromkeys(word_set("measure metric accuracy rate score complexity quality"), "Metric"),
+    **dict.fromkeys(
+        word_set(
+            "task problem recognition detection identification verification answering prediction "
+            "understanding estimation retrieval"
+        ),
+        "Task",
+    ),
     **dict.fromkeys(
         word_set(
             "model method approach technique algorithm framework network architecture classifier parser"
