@@ -60,6 +60,19 @@ def test_rebuild_adds_nothing_and_gives_the_same_graph(example_store, tmp_path):
     assert before.read_bytes() == after.read_bytes()
 
 
+def test_parallel_build_gives_the_same_graph_as_a_serial_one(tmp_path):
+    from kg.build import build
+    from kg.store import KgStore
+
+    quads = []
+    for jobs in (1, 2):
+        store = tmp_path / f"jobs{jobs}"
+        report = build([EXAMPLES], store, base="https://example.org/kg/", jobs=jobs, batch_size=3)
+        assert report.papers_added == 12
+        quads.append(set(KgStore(store, read_only=True).oxigraph.quads_for_pattern(None, None, None)))
+    assert quads[0] == quads[1]
+
+
 def test_built_graph_conforms_to_the_shapes(example_store):
     result = run("--store", str(example_store), "validate")
     assert "conforms" in result.stdout
