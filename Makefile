@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install demo test lint browser clean
+.PHONY: install demo test lint browser virtuoso clean
 
 $(BIN)/kg: pyproject.toml requirements/spacy-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,10 @@ demo: install  ## build the graph from the shipped example corpus and show what 
 browser:  ## headless Chromium for the browser tests (Debian packages)
 	bash scripts/install-browser.sh
 
-test: install browser  ## lint and run the whole test suite
+virtuoso:  ## Virtuoso for the external SPARQL store tests (Debian package)
+	bash scripts/install-virtuoso.sh
+
+test: install browser virtuoso  ## lint and run the whole test suite
 	$(BIN)/ruff check kg tests pipelines $(wildcard bench)
 	$(BIN)/pytest
 

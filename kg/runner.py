@@ -37,6 +37,8 @@ class BuildOptions:
     executor: Executor = "local"
     scheduler: str | None = None
     """Dask scheduler address (``tcp://host:port``); None starts a LocalCluster of ``jobs`` workers."""
+    shard_dir: Path | None = None
+    """Where Dask workers write their N-Quads shards (default: the system temporary directory)."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,13 @@ def _build_into(
         from kg.distributed import build_on_dask
 
         return build_on_dask(
-            paths, store_dir, base=base, scheduler=options.scheduler, workers=options.jobs, **settings
+            paths,
+            store_dir,
+            base=base,
+            scheduler=options.scheduler,
+            workers=options.jobs,
+            on_item=on_item,
+            **settings,
         )
     from kg.build import build
 

@@ -79,9 +79,17 @@ def _report_skipped(stats: IngestStats) -> None:
     default=None,
     help="Dask scheduler (tcp://HOST:PORT) for --executor dask; default: a local cluster of --jobs workers.",
 )
+@click.option(
+    "--shard-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="For --executor dask: where workers write N-Quads shards (shared with them; default: temp dir).",
+)
 @click.option("--report", is_flag=True, help="Also print what this run added (as `kg diff` would).")
 @pass_context
-def build(ctx: Context, inputs, fmt, jobs, batch_size, pipeline, out, executor, scheduler, report) -> None:
+def build(
+    ctx: Context, inputs, fmt, jobs, batch_size, pipeline, out, executor, scheduler, shard_dir, report
+) -> None:
     """Extract entities and claims from INPUT files and add them to the graph store.
 
     INPUT is a file or directory of abstracts: Hugging Face daily-papers dumps, JSON / JSON Lines / CSV with
@@ -100,9 +108,9 @@ def build(ctx: Context, inputs, fmt, jobs, batch_size, pipeline, out, executor, 
     from kg.runner import BuildOptions, recorded_build
     from kg.runs import describe_run
 
-    if scheduler is not None and executor != "dask":
-        raise click.UsageError("--scheduler needs --executor dask")
-    options = BuildOptions(fmt, pipeline, batch_size, jobs, executor, scheduler)
+    if (scheduler or shard_dir) is not None and executor != "dask":
+        raise click.UsageError("--scheduler and --shard-dir need --executor dask")
+    options = BuildOptions(fmt, pipeline, batch_size, jobs, executor, scheduler, shard_dir)
     with progress(ctx, "extracting") as tick:
         outcome = recorded_build(inputs, ctx.store, base=ctx.base, options=options, on_item=tick)
     built, run = outcome.report, outcome.run
