@@ -165,12 +165,12 @@ def test_keys_are_normal_forms(surface: str) -> None:
 @pytest.mark.parametrize(
     "surface, expected",
     [
-        ("Transformer model", "Transformer"),
-        ("CLIP-architecture", "CLIP"),
-        ("language models", "language"),  # whether the rest is a name is the caller's question
-        ("GSM8K dataset", None),  # a data head is not a model's kind word
+        ("Transformer model", ("Transformer", "model")),
+        ("CLIP-architecture", ("CLIP", "architecture")),
+        ("language models", ("language", "models")),  # whether the rest is a method is the caller's question
+        ("GSM8K dataset", None),  # a data head is not a method's kind word
         ("model", None),
     ],
 )
-def test_without_kind_head(surface: str, expected: str | None) -> None:
+def test_without_kind_head(surface: str, expected: tuple[str, str] | None) -> None:
     assert without_kind_head(surface) == expected

@@ -166,15 +166,16 @@ def strip_generic_head(text: str) -> str:
     return text
 
 
-def without_kind_head(text: str) -> str | None:
-    """``text`` without a trailing kind word that a name may carry ("Transformer model" -> "Transformer",
-    "CLIP architecture" -> "CLIP"), whatever precedes it; None when there is none. Whether the rest is a
-    name is for the caller to know (kg.nlp.gazetteer.Gazetteer.is_model_name).
+def without_kind_head(text: str) -> tuple[str, str] | None:
+    """``text`` split before a trailing kind word a method's name may carry ("Transformer model" ->
+    ("Transformer", "model"), "fine-tuning approach" -> ("fine-tuning", "approach")); None when there is
+    none. Whether the rest is a method is for the caller to know (kg.nlp.gazetteer.Gazetteer).
     """
     lower = text.lower()
     for head, strength in GENERIC_HEADS.items():
         if strength == "strong" and lower.endswith((" " + head, "-" + head)):
-            return text[: -len(head) - 1].rstrip(" -") or None
+            rest = text[: -len(head) - 1].rstrip(" -")
+            return (rest, head) if rest else None
     return None
 
 

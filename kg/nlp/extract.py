@@ -76,9 +76,9 @@ def _key(span: Candidate, surface: str, gazetteer: Gazetteer) -> tuple[str, str]
     if span.acronym:
         return span.key or canonical_key(surface).key, "acronym"
     folded = canonical_key(surface)
-    named = without_kind_head(strip_determiners(fold_unicode(surface).strip()))
-    if span.key is None and named is not None and gazetteer.is_model_name(key_of(named)):
-        return gazetteer.canonical(key_of(named)), "head-stripped"
+    split = without_kind_head(strip_determiners(fold_unicode(surface).strip()))
+    if span.key is None and split is not None and gazetteer.is_method_with_kind(key_of(split[0]), split[1]):
+        return gazetteer.canonical(key_of(split[0])), "head-stripped"
     key = gazetteer.canonical(span.key or folded.key)
     return key, folded.merged_by if key == folded.key else "alias"
 

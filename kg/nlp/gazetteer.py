@@ -67,7 +67,7 @@ class Gazetteer:
     exact: dict = field(default_factory=dict)
     folded: dict = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
-    names: set[str] = field(default_factory=set)
+    methods: dict[str, bool] = field(default_factory=dict)
     depth: int = 0
 
     def add(self, entry: Entry) -> None:
@@ -83,8 +83,8 @@ class Gazetteer:
             node.setdefault(None, entry)
         if entry.key != key_of(entry.name):
             self.aliases[key_of(entry.name)] = entry.key
-        if entry.type == "Method" and any(c.isupper() or c.isdigit() for c in entry.name):
-            self.names.add(key_of(entry.name))
+        if entry.type == "Method":
+            self.methods[key_of(entry.name)] = any(c.isupper() or c.isdigit() for c in entry.name)
 
     def find(self, text: str) -> list[Match]:
         """The longest match starting at each word boundary of ``text`` (matches may overlap).
@@ -134,10 +134,18 @@ class Gazetteer:
         """The key of the preferred name when ``key`` is a curated alias ("ppo" -> "proximal policy ...")."""
         return self.aliases.get(key, key)
 
-    def is_model_name(self, key: str) -> bool:
-        """Whether ``key`` is the key of a curated Method written as a name ("Transformer", "CLIP"), so
-        "Transformer model" is that entity with its kind word."""
-        return key in self.names
+    def is_method_with_kind(self, key: str, head: str) -> bool:
+        """Whether "<key> <head>" is the curated Method ``key`` itself: any kind word after a name written
+        as one ("Transformer model", "CLIP architecture"), a word for a way of doing after a lower-case
+        one ("fine-tuning approach", "prompt tuning methods"; a "deep learning model" is a model).
+
+        Args:
+            key: the key of what precedes the kind word.
+            head: the kind word, lower case ("model", "approach").
+        """
+        if key not in self.methods:
+            return False
+        return self.methods[key] or head not in ("model", "models", "architecture")
 
 
 def pieces_of(name: str) -> list[str]:
