@@ -75,7 +75,7 @@ def test_only_the_models_uses_of_a_short_form_type_its_definition() -> None:
     use = text.index("IR holds")
     abstract.spans = [Candidate(use, use + 2, "Task", "gazetteer", 0.95, "information retrieval")]
     fold_acronyms([abstract], load_gazetteer())
-    assert [s.type for s in abstract.spans] == ["Task"] and abstract.spans[0].acronym is None
+    assert abstract.spans == []  # the curated "IR" is another entity than this paper's IR
     abstract.spans = [Candidate(use, use + 2, "Method", "kg_ner", 0.8)]
     fold_acronyms([abstract], load_gazetteer())
     assert _spans(abstract) == [
@@ -84,6 +84,16 @@ def test_only_the_models_uses_of_a_short_form_type_its_definition() -> None:
         ("IR", "Method", "IR"),
         ("IR", "Method", "IR"),
     ]
+
+
+def test_curated_short_forms_keep_a_definition_that_words_them_alike() -> None:
+    text = "We use Reinforcement Learning with Human Feedback (RLHF). RLHF helps."
+    abstract = _field("abstract", text, [])
+    use = text.rindex("RLHF")
+    key = "reinforcement learning from human feedback"
+    abstract.spans = [Candidate(use, use + 4, "Method", "gazetteer", 0.95, key)]
+    fold_acronyms([abstract], load_gazetteer())
+    assert [(text[s.start : s.end], s.key) for s in abstract.spans] == [("RLHF", key)]
 
 
 def test_untyped_definitions_add_nothing() -> None:

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from kg.nlp.acronyms import Definition, occurrences
+from kg.nlp.acronyms import Definition, occurrences, short_form_variants
 from kg.nlp.candidates import Candidate
 from kg.nlp.canonical import key_of
 from kg.nlp.entities import with_roles
@@ -101,6 +101,23 @@ def _acronym_type(fields: list[FieldState], field: FieldState, definition: Defin
     return max(uses, key=lambda s: s.confidence, default=None)
 
 
+def _drop_other_meanings(fields: list[FieldState], short: str, key: str) -> None:
+    """Drop curated matches of ``short`` that name another entity than the paper defines it as ("IR" is
+    information retrieval in the gazetteer, individual rationality where the paper says so): their key
+    shares no word with the definition's long form ``key``."""
+    words = set(key.split())
+    variants = short_form_variants(short)
+    for field in fields:
+        field.spans = [
+            s
+            for s in field.spans
+            if s.key is None
+            or s.acronym is not None
+            or field.text[s.start : s.end] not in variants
+            or bool(words & set(s.key.split()))
+        ]
+
+
 def fold_acronyms(fields: list[FieldState], gazetteer: Gazetteer) -> dict[str, str]:
     """Fold every defined short form of the paper into its long form's entity (spans changed in place).
 
@@ -118,11 +135,13 @@ def fold_acronyms(fields: list[FieldState], gazetteer: Gazetteer) -> dict[str, s
             short = field.text[definition.short[0] : definition.short[1]]
             whole = field.split_definition(definition)
             source = whole or _acronym_type(fields, field, definition)
+            long_text = field.text[definition.long[0] : definition.long[1]]
+            key = gazetteer.canonical(key_of(long_text))
+            if short not in seen:
+                _drop_other_meanings(fields, short, key)
             if short in seen or source is None:
                 continue
             seen.add(short)
-            long_text = field.text[definition.long[0] : definition.long[1]]
-            key = gazetteer.canonical(key_of(long_text))
             long_forms.setdefault(key, long_text)
             exact = whole is not None or (source.start, source.end) == definition.long
             extractor = source.extractor if exact else "acronym"
