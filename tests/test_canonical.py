@@ -117,6 +117,7 @@ def test_head_is_only_stripped_after_a_name() -> None:
         "reasoning capabilities",
         "LLM reasoning capabilities",
         "surface properties",
+        "model generalization",
     ],
 )
 def test_generic_mentions_are_recognised(surface: str) -> None:
@@ -134,7 +135,7 @@ def test_generic_mentions_are_recognised(surface: str) -> None:
         "data representation",
         "training strategy",
         "world model",
-        "domain generalization",
+        "length generalization",
         "computational complexity",
         "auxiliary loss",
         "large-scale pretraining",

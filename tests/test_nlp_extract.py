@@ -98,6 +98,24 @@ def test_a_curated_method_with_a_kind_word_is_that_method() -> None:
     ]
 
 
+def test_curated_names_are_never_generic() -> None:
+    text = "Pre-training helps domain generalization but not model generalization."
+    spans = [
+        Candidate(text.index(x), text.index(x) + len(x), type_, "kg_ner", 0.8)
+        for x, type_ in (
+            ("Pre-training", "Method"),
+            ("domain generalization", "Task"),
+            ("model generalization", "Task"),
+        )
+    ]
+    res = Resources(load_gazetteer(), load_words("generic"), PaperSettings(), claims=False)
+    fields = [
+        FieldState("title", "", [], [], []),
+        FieldState("abstract", text, sentence_bounds(text), [], spans),
+    ]
+    assert [m.span.text for m in paper_mentions(fields, res)] == ["Pre-training", "domain generalization"]
+
+
 def test_sentences_and_mention_sentences() -> None:
     extraction = _extracted()["t:stacknet"]
     abstract = [s for s in extraction.sentences if s.field == "abstract"]

@@ -63,7 +63,7 @@ GENERIC_MODIFIERS = word_set(
 # Heads that make a phrase of generic words a property of something, not a thing ("transfer ability").
 PROPERTY_HEADS = word_set(
     "ability capability performance gap behavior behaviour property benefit issue effect quality efficiency "
-    "bound power task problem setting scenario"
+    "bound power task problem setting scenario generalization"
 )
 # Heads that make any phrase an attribute of something rather than a method, dataset or task: "reasoning
 # capability", "surface properties" (SciERC annotates such phrases as OtherScientificTerm, if at all).

@@ -94,13 +94,17 @@ def _label(surface: str) -> str:
 
 
 def _rows(fields: list[FieldState], res: Resources) -> list[tuple[FieldState, Candidate, str, str]]:
-    """``(field, span, key, merged_by)`` of every span left after the paper rules, generic keys dropped."""
+    """``(field, span, key, merged_by)`` of every span left after the paper rules, generic mentions dropped
+    (a curated name is never generic: "pre-training", "domain generalization")."""
     keyed = [(f, s, *_key(s, f.text[s.start : s.end], res.gazetteer)) for f in fields for s in f.spans]
     unify_types(fields, {(f.name, s.start): key for f, s, key, _ in keyed}, res.settings.sure_type)
     keys = {(f.name, s.start): (key, why) for f, s, key, why in keyed}
     rows = [(f, s, *keys[(f.name, s.start)]) for f in fields for s in f.spans]
     return [
-        r for r in rows if len(r[2]) > 1 and not is_generic(r[0].text[r[1].start : r[1].end], res.generic)
+        (f, s, key, why)
+        for f, s, key, why in rows
+        if len(key) > 1
+        and (res.gazetteer.is_curated(key) or not is_generic(f.text[s.start : s.end], res.generic))
     ]
 
 

@@ -68,6 +68,7 @@ class Gazetteer:
     folded: dict = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
     methods: dict[str, bool] = field(default_factory=dict)
+    keys: set[str] = field(default_factory=set)
     depth: int = 0
 
     def add(self, entry: Entry) -> None:
@@ -81,6 +82,7 @@ class Gazetteer:
             for piece in pieces:
                 node = node.setdefault(piece, {})
             node.setdefault(None, entry)
+        self.keys.add(entry.key)
         if entry.key != key_of(entry.name):
             self.aliases[key_of(entry.name)] = entry.key
         if entry.type == "Method":
@@ -133,6 +135,10 @@ class Gazetteer:
     def canonical(self, key: str) -> str:
         """The key of the preferred name when ``key`` is a curated alias ("ppo" -> "proximal policy ...")."""
         return self.aliases.get(key, key)
+
+    def is_curated(self, key: str) -> bool:
+        """Whether ``key`` is the key of a curated entity (after :meth:`canonical`)."""
+        return key in self.keys
 
     def is_method_with_kind(self, key: str, head: str) -> bool:
         """Whether "<key> <head>" is the curated Method ``key`` itself: any kind word after a name written
