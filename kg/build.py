@@ -15,7 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from kg import __version__
 from kg.config import spacy_pipeline_name
@@ -26,6 +26,8 @@ from kg.types import Extraction, Record
 if TYPE_CHECKING:
     from kg.rdf.triples import PaperGraph
     from kg.store.write import WriteStats
+
+T = TypeVar("T")
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -79,6 +81,13 @@ def read_records(
             yield item
 
 
+class WorkerTask(Protocol):
+    """A picklable recipe for what a worker process does: :meth:`start` runs once in each worker (loading
+    a pipeline, say) and returns the function then applied to every chunk of items sent to that worker."""
+
+    def start(self) -> Callable[[list], list]: ...
+
+
 @dataclass(frozen=True)
 class _Job:
     """What an extraction worker needs besides its records.
@@ -90,6 +99,9 @@ class _Job:
     pipeline: str | None
     base: str | None = None
     version: str = ""
+
+    def start(self) -> _Worker:
+        return _Worker(self)
 
 
 class _Worker:
@@ -113,29 +125,30 @@ class _Worker:
         return [paper_graph(extraction, self.job.base) for extraction in extractions]
 
 
-_worker: _Worker | None = None
+_work: Callable[[list], list] | None = None
 
 
-def _start_worker(job: _Job) -> None:
-    global _worker
-    _worker = _Worker(job)
+def _start_worker(task: WorkerTask) -> None:
+    global _work
+    _work = task.start()
 
 
-def _run_worker(records: list[Record]) -> list[Extraction] | list[PaperGraph]:
-    assert _worker is not None, "_start_worker runs first (pool initializer)"
-    return _worker(records)
+def _run_worker(items: list) -> list:
+    assert _work is not None, "_start_worker runs first (pool initializer)"
+    return _work(items)
 
 
-def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
-    iterator = iter(records)
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
 
 
-def _pipelined(records: Iterable[Record], job: _Job, *, batch_size: int, jobs: int) -> Iterator:
-    """Run ``job`` over chunks of ``batch_size`` records, in ``jobs`` worker processes when ``jobs`` > 1.
+def pipelined(items: Iterable[T], task: WorkerTask, *, batch_size: int, jobs: int) -> Iterator:
+    """Run ``task`` over chunks of ``batch_size`` items, in ``jobs`` worker processes when ``jobs`` > 1,
+    yielding the results in input order. Nothing starts (no pipeline loads) until a first item arrives.
 
-    Each worker runs the whole per-paper path (spaCy, the paper rules and, for a build, the triples and their
+    For a build each worker runs the whole per-paper path (spaCy, the paper rules, the triples and their
     N-Quads text), so the parent only reads records and writes the store, overlapping with the workers.
     spaCy's own ``n_process`` was used before: it ships every Doc back to the parent, which then ran the
     paper rules, the triples and the writes alone, about 35 ms a paper, capping any build near 29
@@ -143,17 +156,17 @@ def _pipelined(records: Iterable[Record], job: _Job, *, batch_size: int, jobs: i
     flat however long the input. Workers are spawned, not forked: the parent holds an open RocksDB store
     and its threads.
     """
-    chunks = _chunks(records, batch_size)
+    chunks = _chunks(items, batch_size)
     first = next(chunks, None)
     if first is None:
         return
     if jobs <= 1:
-        worker = _Worker(job)
+        work = task.start()
         for chunk in chain([first], chunks):
-            yield from worker(chunk)
+            yield from work(chunk)
         return
     pool = ProcessPoolExecutor(
-        jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker, initargs=(job,)
+        jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker, initargs=(task,)
     )
     pending: deque[Future] = deque()
     try:
@@ -180,7 +193,7 @@ def extract_records(
     spaCy is imported and the pipeline loaded only once a first record arrives, so a rebuild in which every
     paper is unchanged never pays for them.
     """
-    for extraction in _pipelined(records, _Job(pipeline), batch_size=batch_size, jobs=jobs):
+    for extraction in pipelined(records, _Job(pipeline), batch_size=batch_size, jobs=jobs):
         if on_item:
             on_item(1)
         yield extraction
@@ -206,7 +219,7 @@ def graph_records(
             worker task.
     """
     job = _Job(pipeline, base, version)
-    for graph in _pipelined(records, job, batch_size=batch_size, jobs=jobs):
+    for graph in pipelined(records, job, batch_size=batch_size, jobs=jobs):
         if on_item:
             on_item(1)
         yield graph
