@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.query.card import CO_LINKED, NAMES, OUTPERFORMS, PAPERS, entity_card
+from kg.query.card import CO_LINKED, OUTPERFORMS, PAPERS, entity_card
 from kg.query.claims import CLAIMS_ABOUT
 from kg.query.lookup import LabelIndex
 from kg.query.named import bind_params, load_queries
@@ -27,7 +27,7 @@ TOP_OF_TYPE = """
 SELECT ?e ?type (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p kg:mentions ?e . ?e a ?type }
 GROUP BY ?e ?type ORDER BY DESC(?n) ?e LIMIT 1
 """
-CARD_QUERIES = (NAMES, PAPERS, CO_LINKED, OUTPERFORMS, CLAIMS_ABOUT)
+CARD_QUERIES = (PAPERS, CO_LINKED, OUTPERFORMS, CLAIMS_ABOUT)
 
 
 def frequent(store: KgStore, type_name: str) -> str | None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kg.store import KgStore
 
-CACHE_VERSION = 2  # bump when a cached document changes shape, so old files are rebuilt
+CACHE_VERSION = 3  # bump when a cached document changes shape, so old files are rebuilt
 
 
 def fingerprint(store: KgStore) -> str:

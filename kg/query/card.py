@@ -1,9 +1,11 @@
-"""The entity card behind `kg lookup`: what the graph knows about one entity, in four small queries.
+"""The entity card behind `kg lookup`: what the graph knows about one entity, in four queries from it.
 
 The card lists the entity's names, how many papers link to it and which ones matter most (papers that
 propose it first, then those with the most typed links to it, newest first), the entities that share papers
 with it grouped by how those papers relate to them, its direct ``kg:outperforms`` edges with the number of
-papers asserting each, and the claims about it.
+papers asserting each, and the claims about it. The names come from the label index the caller already
+holds (kg.query.lookup): in the store, an entity's names are repeated in every paper graph that mentions
+it, so reading them cost time in proportion to its papers.
 """
 
 from __future__ import annotations
@@ -23,12 +25,6 @@ from kg.store import KgStore
 PAPER_RELATIONS = ("proposes", "uses", "evaluatesOn", "addresses", "measuredBy")
 _PAPER_VALUES = " ".join(f"<{RELATION[r]}>" for r in PAPER_RELATIONS)
 
-NAMES = """
-SELECT ?entity ?property ?value WHERE {
-  VALUES ?property { skos:altLabel kg:acronym kg:key }
-  ?entity ?property ?value .
-}
-"""
 PAPERS = f"""
 SELECT ?entity ?paper ?title ?date (GROUP_CONCAT(DISTINCT STR(?rel); separator=" ") AS ?rels) WHERE {{
   VALUES ?rel {{ kg:mentions {_PAPER_VALUES} }}
@@ -127,17 +123,15 @@ def entity_card(store: KgStore, index: LabelIndex, entity: Entity, *, limit: int
         QueryError: the store could not be queried.
     """
     bound = {"entity": ox.NamedNode(entity.iri)}
-    names: dict[str, list[str]] = defaultdict(list)
-    for _, prop, value in select(store, NAMES, bound).rows:
-        names[prop.value.rsplit("#", 1)[-1]].append(value.value)
+    names = index.names.get(entity.iri, {})
     papers = [_paper(row) for row in select(store, PAPERS, bound).rows]
     papers.sort(key=lambda p: date_key(p.date), reverse=True)
     papers.sort(key=lambda p: ("proposes" not in p.relations, -len(p.relations)))
     return EntityCard(
         entity=entity,
-        alt_labels=tuple(sorted(set(names["altLabel"]) - {entity.label})),
-        acronyms=tuple(sorted(set(names["acronym"]))),
-        key=min(names["key"], default=None),
+        alt_labels=tuple(sorted(set(names.get("altLabel", ())) - {entity.label})),
+        acronyms=tuple(names.get("acronym", ())),
+        key=min(names.get("key", ()), default=None),
         paper_count=len(papers),
         top_papers=tuple(papers[:limit]),
         related=_related(store, index, bound, limit),

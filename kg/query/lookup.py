@@ -36,7 +36,7 @@ SELECT DISTINCT ?entity ?type ?label WHERE {{
 }}
 """
 FORMS = """
-SELECT DISTINCT ?entity ?form WHERE {
+SELECT DISTINCT ?entity ?property ?form WHERE {
   VALUES ?property { skos:altLabel kg:label kg:acronym kg:key }
   ?entity ?property ?form .
 }
@@ -97,19 +97,22 @@ class LabelIndex:
     """All names of all entities, loaded once, matched in memory.
 
     Args:
-        entities: ``[iri, preferred label, [type names], [[form, exact key, fuzzy form], ...]]`` per entity,
-            as ``_read_labels`` writes them (the keys are precomputed so that loading from the cache is
-            only dictionary building).
+        entities: ``[iri, preferred label, [type names], [[form, exact key, fuzzy form], ...], names]`` per
+            entity, as ``_read_labels`` writes them (the keys are precomputed so that loading from the cache
+            is only dictionary building); ``names`` maps ``altLabel``, ``acronym`` and ``key`` to the
+            entity's values of that property, which the entity card shows without querying the store.
     """
 
     def __init__(self, entities: list[list]) -> None:
         self.entities: dict[str, Entity] = {}
+        self.names: dict[str, dict[str, list[str]]] = {}
         self._exact: dict[str, dict[str, str]] = defaultdict(dict)
         self._forms: list[str] = []
         self._owners: list[str] = []
         self._originals: list[str] = []
-        for iri, label, types, forms in entities:
+        for iri, label, types, forms, names in entities:
             self.entities[iri] = Entity(iri, label, tuple(types))
+            self.names[iri] = names
             for form, exact, fuzzy in forms:
                 self._exact[exact].setdefault(iri, form)
                 self._forms.append(fuzzy)
@@ -180,15 +183,18 @@ def _read_labels(store: KgStore) -> dict:
         labels[entity.value] = min(labels.get(entity.value, label.value), label.value)
         types[entity.value].add(type_.value.rsplit("#", 1)[-1])
     forms: dict[str, set[str]] = defaultdict(set)
-    for entity, form in select(store, FORMS).rows:
+    names: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for entity, prop, form in select(store, FORMS).rows:
         if entity.value in labels:
             forms[entity.value].add(form.value)
+            names[entity.value][prop.value.rsplit("#", 1)[-1]].add(form.value)
     rows = [
         [
             iri,
             label,
             sorted(types[iri]),
             [[f, normalise(f), _fuzzy_form(f)] for f in [label, *sorted(forms[iri] - {label})]],
+            {kind: sorted(names[iri][kind]) for kind in ("altLabel", "acronym", "key")},
         ]
         for iri, label in sorted(labels.items())
     ]
