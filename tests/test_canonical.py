@@ -118,6 +118,9 @@ def test_head_is_only_stripped_after_a_name() -> None:
         "LLM reasoning capabilities",
         "surface properties",
         "model generalization",
+        "deception phenomenon",
+        "low-data regime",
+        "average performance",
     ],
 )
 def test_generic_mentions_are_recognised(surface: str) -> None:

@@ -58,16 +58,19 @@ GENERIC_MODIFIERS = word_set(
     "advanced modern recent diverse numerous few competitive promising practical challenging difficult "
     "important critical fundamental particular improved superior leading frontier high-quality "
     "widely-used well-known unseen certain broad extensive comprehensive rich massive huge capable "
-    "sophisticated open-source proprietary closed-source commercial"
+    "sophisticated open-source proprietary closed-source commercial average"
 )
 # Heads that make a phrase of generic words a property of something, not a thing ("transfer ability").
 PROPERTY_HEADS = word_set(
     "ability capability performance gap behavior behaviour property benefit issue effect quality efficiency "
     "bound power task problem setting scenario generalization"
 )
-# Heads that make any phrase an attribute of something rather than a method, dataset or task: "reasoning
-# capability", "surface properties" (SciERC annotates such phrases as OtherScientificTerm, if at all).
-ATTRIBUTE_HEADS = word_set("ability capability capacity property behavior behaviour")
+# Heads that make any phrase an attribute or a situation of something rather than a method, dataset or
+# task: "reasoning capability", "surface properties", "deception phenomenon", "low-data regime" (SciERC and
+# SciREX annotate such phrases as OtherScientificTerm, if at all).
+ATTRIBUTE_HEADS = word_set(
+    "ability capability capacity property behavior behaviour phenomenon regime issue scenario"
+)
 _STATE_OF_THE_ART = re.compile(r"state[\s-]+of[\s-]+the[\s-]+art")
 # Prefixes written joined, hyphenated or spaced ("pre-training", "pre training", "pretraining").
 BOUND_PREFIXES = word_set("pre post re co non semi sub multi inter intra fine un")
