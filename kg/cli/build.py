@@ -107,6 +107,7 @@ def build(
     """
     from kg.runner import BuildOptions, recorded_build
     from kg.runs import describe_run
+    from kg.store.remote import redacted
 
     if (scheduler or shard_dir) is not None and executor != "dask":
         raise click.UsageError("--scheduler and --shard-dir need --executor dask")
@@ -127,7 +128,7 @@ def build(
     ctx.info(
         f"{built.ingest.summary()}; papers added {built.papers_added}, replaced {built.papers_replaced}, "
         f"unchanged {built.papers_unchanged}; {built.triples} triples in {built.seconds:.1f}s "
-        f"-> store {_location(ctx)}" + (f"; recorded as run {run.id}" if run else "")
+        f"-> store {redacted(_location(ctx))}" + (f"; recorded as run {run.id}" if run else "")
     )
     if report:
         click.echo(diff.text() if diff else "nothing new: this run changed nothing and was not recorded")

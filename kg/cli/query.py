@@ -19,7 +19,7 @@ from kg.errors import QueryError
 if TYPE_CHECKING:
     from kg.cli import Context
     from kg.query.lookup import LabelIndex
-    from kg.store import KgStore
+    from kg.store import KgStore, RemoteStore
 
 QUERY_FORMATS = click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "nt"])
 # Options several commands share, spelled once.
@@ -42,6 +42,15 @@ def _open(obj: Context, *, read_only: bool = True) -> KgStore:
     from kg.store import KgStore
 
     return KgStore(obj.store, read_only=read_only)
+
+
+def _open_endpoint(location: str | Path) -> KgStore | RemoteStore:
+    """The store to query: a SPARQL endpoint when ``location`` is an http(s) URL, else the directory store."""
+    from kg.store import Endpoints, KgStore, RemoteStore, is_remote
+
+    if is_remote(location):
+        return RemoteStore(Endpoints.from_url(location))
+    return KgStore(location, read_only=True)
 
 
 def _emit_json(data: object) -> None:
@@ -85,6 +94,11 @@ def _key_values(pairs: tuple[str, ...]) -> dict[str, str]:
     help="table/json/csv/tsv/xml for SELECT and ASK; ttl/nt/xml/json for CONSTRUCT and DESCRIBE.",
 )
 @click.option("--list", "list_only", is_flag=True, help="List the named queries and their parameters.")
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Query this SPARQL 1.1 endpoint instead of the store (credentials as http://user:pass@host/...).",
+)
 @click.pass_obj
 def sparql(
     obj: Context,
@@ -94,6 +108,7 @@ def sparql(
     params: tuple[str, ...],
     fmt: str,
     list_only: bool,
+    endpoint: str | None,
 ) -> None:
     """Run a SPARQL query (kg, skos, dcterms, schema, oa, prov, rdf, rdfs, owl, xsd prefixes predefined).
 
@@ -103,7 +118,10 @@ def sparql(
       kg sparql --named methods-on-benchmark --param benchmark=GSM8K --format csv
       kg sparql -f my-query.rq --param name='"quoted" {text}'
       kg sparql --list
+      kg sparql --endpoint http://127.0.0.1:8890/sparql --named top-benchmarks
 
+    With --endpoint (or a --store that is a URL) the query goes to that SPARQL 1.1 endpoint (Virtuoso,
+    GraphDB, Fuseki, Neptune, `kg serve`), with the same prefixes and named queries.
     For a named query each --param is bound as its declared kind (an entity name is resolved to its node).
     For your own query, --param key=<iri> binds an IRI and anything else a plain string; the variable must
     appear in the SELECT clause.
@@ -115,7 +133,7 @@ def sparql(
     sources = [s for s in (query, query_file, named) if s is not None]
     if len(sources) != 1:
         raise click.UsageError("give exactly one of QUERY, -f FILE or --named NAME (or --list)")
-    store = _open(obj)
+    store = _open_endpoint(endpoint or obj.store)
     values = _key_values(params)
     if named is not None:
         chosen = library.get_query(named)

@@ -57,6 +57,18 @@ def store_url(location: str | os.PathLike) -> str:
     return f"{match.group(1).lower()}://{match.group(2)}"
 
 
+def redacted(location: str | os.PathLike) -> str:
+    """A store location fit for messages: a URL's password replaced by ``***``."""
+    if not is_url(location):
+        return str(location)
+    parts = urllib.parse.urlsplit(store_url(location))
+    if parts.password is None:
+        return urllib.parse.urlunsplit(parts)
+    return urllib.parse.urlunsplit(
+        parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@"))
+    )
+
+
 @dataclass(frozen=True)
 class Endpoints:
     """Where a remote store answers queries, updates and Graph Store requests, and with which credentials."""
@@ -83,6 +95,9 @@ class Endpoints:
 
 class RemoteStore:
     """A kg graph in a SPARQL 1.1 store; the query side of KgStore plus per-graph writes."""
+
+    path = None
+    """No local directory: caches that live beside a store directory (kg.query.cache) are not kept."""
 
     def __init__(self, endpoints: Endpoints) -> None:
         self.endpoints = endpoints
@@ -121,8 +136,7 @@ class RemoteStore:
     def query(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None):
         """Run a SPARQL query over the store's default graph (in Virtuoso and GraphDB: all its graphs).
 
-        Bindings are sent as a trailing VALUES clause, which joins them with the answer: the same as
-        pre-binding for the queries kg runs, which project every bound variable.
+        Bindings are sent as a VALUES block opening the WHERE group (:func:`with_values`).
 
         Returns:
             QueryBoolean for ASK, an iterator of Triples for CONSTRUCT/DESCRIBE, else QuerySolutions.
@@ -130,7 +144,7 @@ class RemoteStore:
         Raises:
             QueryError: the store rejected the query. StoreError: it cannot be reached.
         """
-        text = sparql_prologue() + sparql + _values_clause(bindings or {})
+        text = sparql_prologue() + with_values(sparql, bindings or {})
         content_type, body = self._post_form(self.endpoints.query, "query", text, QueryError)
         if "sparql-results+json" in content_type or "application/json" in content_type:
             return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
@@ -141,10 +155,15 @@ class RemoteStore:
     def update(self, sparql: str) -> None:
         """Run one SPARQL update request (one transaction in the stores kg targets).
 
+        An operation on its own lines that writes an empty graph block (``DELETE DATA { GRAPH <g> { } }``,
+        valid SPARQL 1.1, a no-op) is left out: Virtuoso 7.2 rejects it as a syntax error.
+
         Raises:
             StoreError: the store rejected the update (e.g. no update permission) or cannot be reached.
         """
-        self._post_form(self.endpoints.update, "update", sparql_prologue() + sparql, StoreError)
+        sparql = _EMPTY_DATA.sub("", sparql).strip().rstrip(";")
+        if sparql:
+            self._post_form(self.endpoints.update, "update", sparql_prologue() + sparql, StoreError)
 
     def has_graph(self, graph: ox.NamedNode) -> bool:
         """Whether the named graph holds any triple."""
@@ -201,15 +220,43 @@ def _ntriples(triples: Iterable[ox.Triple]) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
-def _values_clause(bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
-    """``VALUES (?a ?b) { (<x> "y") }`` from bindings, each term written in its escaped N-Triples form."""
+# What can hide a '{' or the word WHERE in a query: strings, IRIs and comments, matched before '{' and WHERE.
+_TOKENS = re.compile(
+    r'"""[\s\S]*?"""'
+    r"|'''[\s\S]*?'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\s]*>'
+    r"|#[^\n]*"
+    r"|(?P<where>\bWHERE\b)|(?P<brace>\{)",
+    re.IGNORECASE,
+)
+# An update operation alone on its lines that writes no triple: DELETE/INSERT DATA { GRAPH <g> { } } ;
+_EMPTY_DATA = re.compile(r"^[ \t]*(?:DELETE|INSERT) DATA \{ GRAPH <[^<>\s]*> \{\s*\} \}[ \t]*;?[ \t]*$", re.M)
+_CONSTRUCT = re.compile(r"\bCONSTRUCT\b", re.IGNORECASE)
+
+
+def with_values(sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+    """``sparql`` with ``VALUES (?a ?b) { (<x> "y") }`` opening its WHERE group, each term in its escaped
+    N-Triples form: the standard way to pre-bind variables, so that FILTERs in the group see them.
+
+    Raises:
+        QueryError: a binding is a blank node, or the query has no WHERE group to put it in.
+    """
     if not bindings:
-        return ""
+        return sparql
     for name, term in bindings.items():
         if not isinstance(term, ox.NamedNode | ox.Literal):
             raise QueryError(f"cannot bind ?{name} to {term}: only IRIs and literals can be sent to a store")
     names = " ".join(f"?{name}" for name in bindings)
-    return f"\nVALUES ({names}) {{ ({' '.join(str(t) for t in bindings.values())}) }}\n"
+    values = f" VALUES ({names}) {{ ({' '.join(str(t) for t in bindings.values())}) }} "
+    seen_where = False
+    for token in _TOKENS.finditer(sparql):
+        if token.group("where"):
+            seen_where = True
+        elif token.group("brace") and (seen_where or not _CONSTRUCT.search(sparql, 0, token.start())):
+            return sparql[: token.end()] + values + sparql[token.end() :]
+    raise QueryError("cannot bind parameters: the query has no WHERE { ... } group")
 
 
 _INDEX = "SELECT ?graph ?paper ?digest WHERE { GRAPH ?graph { ?paper a kg:Paper ; kg:inputDigest ?digest } }"
