@@ -45,6 +45,8 @@ def test_hyphen_space_and_plural_variants_match() -> None:
 def test_matches_respect_word_boundaries() -> None:
     assert _hits("GSM8Kx and xGSM8K") == []
     assert _hits("GSM8K.") == [("GSM8K", "Benchmark")]
+    assert _hits("high-accuracy models") == []  # a lower-case name glued after a word is part of it
+    assert _hits("accuracy-driven search")[0] == ("accuracy", "Metric")
 
 
 def test_families_may_run_into_a_version() -> None:

@@ -9,7 +9,8 @@ is not "math"), all-lower-case names in any case.
 
 Matching works on small word pieces (runs of letters, runs of digits, single symbols) with hyphens ignored,
 so "fine-tuning" and "fine tuning" match the same entry and offsets stay exact character offsets into the
-text. A match must start and end on a word boundary (a family may end before a version).
+text. A match must start and end on a word boundary (a family may end before a version); a lower-case name
+never starts inside a hyphenated word ("accuracy" in "high-accuracy").
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ class Gazetteer:
                 hits.append(
                     self._walk(self.exact, tokens, [t[2] for t in tokens[i : i + self.depth]], i, text)
                 )
-            if lowered[i] in self.folded:
+            if lowered[i] in self.folded and not _glued_after_word(text, start):
                 hits.append(self._walk(self.folded, tokens, lowered[i : i + self.depth], i, text))
             hits = [h for h in hits if h is not None]
             if hits:
@@ -152,6 +153,12 @@ class Gazetteer:
         if key not in self.methods:
             return False
         return self.methods[key] or head not in ("model", "models", "architecture")
+
+
+def _glued_after_word(text: str, start: int) -> bool:
+    """Whether ``text[start:]`` continues a hyphenated word ("accuracy" in "high-accuracy", "attention" in
+    "self-attention"): a term glued there is part of another word, not a mention of itself."""
+    return start > 1 and text[start - 1] in _SKIP and text[start - 2].isalnum()
 
 
 def pieces_of(name: str) -> list[str]:
