@@ -1,10 +1,9 @@
 """Extraction on a Dask cluster: partitions of records go to workers, N-Quads shards come back to one store.
 
 Why shards: the store (one RocksDB directory, or a remote SPARQL store) has a single writer, so workers do
-everything up to the triples (spaCy, then kg.rdf.paper_triples) and each partition ends as one N-Quads file
-with its papers' named graphs. The driver loads the shards as they complete, paper graph by paper graph
-exactly as kg.store.write does (a graph already present is left alone; older versions of a paper are
-dropped after the new one is in), so the store ends up with the same quads as a local build.
+everything up to the triples (spaCy, then kg.rdf.triples.paper_graph) and each partition ends as one
+N-Quads file with its papers' named graphs. The driver loads the shards as they complete with
+kg.store.write_graphs, as a local build writes a batch, so the store ends up with the same quads.
 
 The shards go to a directory the driver and the workers both see: a temporary one on this machine for a
 LocalCluster, or ``shard_dir`` on a shared filesystem for a remote cluster. The driver never holds the
@@ -29,8 +28,10 @@ import pyoxigraph as ox
 
 from kg.build import BuildReport, changed_records, input_digest, pipeline_version, read_records
 from kg.errors import KgError, StoreError
+from kg.rdf.triples import PaperGraph
 from kg.rdf.vocab import OX_KG, OX_RDF
-from kg.store import KgStore, WriteStats, paper_graphs
+from kg.store import KgStore, WriteStats
+from kg.store.write import write_graphs
 from kg.types import Record
 
 _PIPELINES: dict[str | None, object] = {}
@@ -68,55 +69,60 @@ def extract_shard(
 
     The spaCy pipeline is loaded once per worker process and shared by its threads under a lock (spaCy
     pipelines are not documented as thread-safe; run one thread per worker process for parallelism).
+    The graphs are kg.rdf.triples.paper_graph's, the ones a local build writes.
     """
     from kg.nlp import build_pipeline, extract
-    from kg.rdf.triples import paper_triples
+    from kg.rdf.triples import paper_graph
 
     with _PIPELINE_LOCK:
         nlp = _PIPELINES.get(pipeline)
         if nlp is None:
             nlp = _PIPELINES[pipeline] = build_pipeline(pipeline)
         extractions = list(extract(records, nlp, batch_size=batch_size))
-    quads = []
-    for extraction in extractions:
-        extraction.input_digest = input_digest(extraction.record, version)
-        graph, triples = paper_triples(extraction, base)
-        quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
-    ox.serialize(quads, path, ox.RdfFormat.N_QUADS)
+    with open(path, "w", encoding="utf-8") as shard:
+        for extraction in extractions:
+            extraction.input_digest = input_digest(extraction.record, version)
+            shard.write(paper_graph(extraction, base).nquads)
     return Shard(path, len(extractions))
 
 
-def load_shard(store: KgStore, path: str | Path) -> WriteStats:
-    """Load one shard's paper graphs in one transaction, then drop the paper versions they replace.
+def read_shard(path: str | Path) -> list[PaperGraph]:
+    """The paper graphs of one shard (each graph names its paper by ``<paper> a kg:Paper``).
 
     Raises:
-        StoreError: the shard is missing (remote cluster without a shared ``shard_dir``) or the write failed.
+        StoreError: the shard is missing (remote cluster without a shared ``shard_dir``) or unreadable.
     """
-    graphs: dict[ox.NamedNode, list[ox.Triple]] = defaultdict(list)
+    quads: dict[ox.NamedNode, list[ox.Quad]] = defaultdict(list)
     try:
         for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
-            graphs[quad.graph_name].append(ox.Triple(quad.subject, quad.predicate, quad.object))
-    except OSError as exc:
+            quads[quad.graph_name].append(quad)
+    except (OSError, SyntaxError) as exc:
         raise StoreError(
             f"cannot read shard {path}: {exc} (with a remote cluster, pass a shard directory that the "
             "workers and this machine share)"
         ) from exc
-    papers = {
-        graph: next(t.subject for t in triples if t.predicate == OX_RDF.type and t.object == OX_KG.Paper)
-        for graph, triples in graphs.items()
-    }
-    before = {graph: paper_graphs(store, paper) for graph, paper in papers.items()}
-    new = {graph: triples for graph, triples in graphs.items() if graph not in before[graph]}
-    store.add_graphs(new)
-    for graph in graphs:
-        for old in before[graph] - {graph}:
-            store.drop_graph(old)
-    return WriteStats(
-        added=sum(not before[g] for g in new),
-        unchanged=len(graphs) - len(new),
-        replaced=sum(bool(before[g]) for g in new),
-        triples=sum(len(t) for t in new.values()),
-    )
+    return [
+        PaperGraph(
+            paper=next(
+                q.subject.value for q in graph if q.predicate == OX_RDF.type and q.object == OX_KG.Paper
+            ),
+            name=name.value,
+            nquads=ox.serialize(graph, format=ox.RdfFormat.N_QUADS).decode(),
+            triples=len(graph),
+        )
+        for name, graph in quads.items()
+    ]
+
+
+def load_shard(store: KgStore, path: str | Path) -> WriteStats:
+    """Write one shard's paper graphs as a local build writes a batch (kg.store.write_graphs): in one bulk
+    load, graphs already present left alone, older versions of their papers dropped after.
+
+    Raises:
+        StoreError: the shard cannot be read or the write failed.
+    """
+    graphs = read_shard(path)
+    return write_graphs(store, graphs, batch_size=max(1, len(graphs)))
 
 
 def _partitions(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
@@ -195,9 +201,4 @@ def build_on_dask(
         for future in pending:
             stats += _load(store, future.result(), on_item)
         refresh_derived(store, base)
-    report.papers_added = stats.added
-    report.papers_unchanged += stats.unchanged
-    report.papers_replaced = stats.replaced
-    report.triples = stats.triples
-    report.seconds = time.perf_counter() - started
-    return report
+    return report.count_writes(stats, started)
