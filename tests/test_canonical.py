@@ -80,6 +80,7 @@ def test_key_and_reason(surface: str, key: str, merged_by: str) -> None:
         ("models", "models"[:-1]),
         ("LLMs", "LLM"),
         ("GNNs", "GNN"),
+        ("GPUs", "GPU"),  # an acronym's plural, though it ends like "bus"
         ("queries", "query"),
         ("approaches", "approach"),
         ("analysis", "analysis"),
@@ -118,6 +119,7 @@ def test_head_is_only_stripped_after_a_name() -> None:
         "LLM reasoning capabilities",
         "surface properties",
         "model generalization",
+        "GPUs",
         "deception phenomenon",
         "low-data regime",
         "average performance",

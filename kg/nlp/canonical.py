@@ -71,7 +71,7 @@ PROPERTY_HEADS = word_set(
 ATTRIBUTE_HEADS = word_set(
     "ability capability capacity property behavior behaviour phenomenon regime issue scenario"
 )
-_STATE_OF_THE_ART = re.compile(r"state[\s-]+of[\s-]+the[\s-]+art")
+_STATE_OF_THE_ART = re.compile(r"state[\s-]+of[\s-]+the[\s-]+art", re.IGNORECASE)
 # Prefixes written joined, hyphenated or spaced ("pre-training", "pre training", "pretraining").
 BOUND_PREFIXES = word_set("pre post re co non semi sub multi inter intra fine un")
 # Words ending in "s" that are not plurals.
@@ -116,10 +116,10 @@ def singular(word: str) -> str:
     lower = word.lower()
     if len(word) < 4 or not lower.endswith("s") or word.isupper() or any(c.isdigit() for c in word):
         return word
-    if lower in NOT_PLURAL or lower.endswith(("ss", "us", "is", "ics", "ous", "'s")):
-        return word
     if re.fullmatch(r"[A-Z][A-Za-z]*[A-Z]s", word):
         return word[:-1]
+    if lower in NOT_PLURAL or lower.endswith(("ss", "us", "is", "ics", "ous", "'s")):
+        return word
     if lower.endswith("ies") and len(word) > 4:
         return word[:-3] + ("Y" if word[-3].isupper() else "y")
     if lower.endswith(("sses", "xes", "ches", "shes", "zes")):
@@ -237,12 +237,14 @@ def key_of(text: str) -> str:
 
 
 def _generic_parts(text: str) -> list[str]:
-    """The words of a lower-cased phrase, hyphenated ones split into their parts unless the whole is a
-    generic modifier ("real-world problems" -> real-world, problems; "fine-tuned" -> fine, tuned)."""
+    """The singular, lower-case words of a phrase, hyphenated ones split into their parts unless the whole
+    is a generic modifier ("real-world problems" -> real-world, problem; "fine-tuned" -> fine, tuned). Words
+    are made singular before lower-casing, so "GPUs" is "gpu" (and "gpus" would stay)."""
     parts = []
     for word in text.split():
-        parts += [word] if word in GENERIC_MODIFIERS else [p for p in re.split(r"[\-_/]+", word) if p]
-    return parts
+        whole = word.lower() in GENERIC_MODIFIERS
+        parts += [word] if whole else [p for p in re.split(r"[\-_/]+", word) if p]
+    return [singular(p).lower() for p in parts]
 
 
 def is_generic(surface: str, generic_words: frozenset[str]) -> bool:
@@ -261,8 +263,8 @@ def is_generic(surface: str, generic_words: frozenset[str]) -> bool:
     Returns:
         True for generic mentions and for surfaces with no words at all.
     """
-    text = _STATE_OF_THE_ART.sub("sota", fold_unicode(surface).lower())
-    words = [singular(w) for w in _generic_parts(text.strip(_EDGE_PUNCT))]
+    text = _STATE_OF_THE_ART.sub("sota", fold_unicode(surface))
+    words = _generic_parts(text.strip(_EDGE_PUNCT))
     introduced = bool(words) and (words[0] in DETERMINERS or words[0] in GENERIC_MODIFIERS)
     content = [w for w in words if w not in DETERMINERS]
     if len(content) > 1 and content[-1] in ATTRIBUTE_HEADS:
