@@ -3,16 +3,17 @@
 Per field the pipeline has already resolved model and rule spans (kg.nlp.entities). Here, for one paper:
 
 1. the title's "X: ..." name is added (kg.nlp.patterns.title_name);
-2. acronyms are folded (:func:`fold_acronyms`): the type of a definition comes from its long form's span (or,
-   failing that, from a typed use of the short form); the long form gets a mention, and every use of the
-   short form in the paper becomes a mention of the long form's entity (``key`` of the long form,
+2. acronyms are folded (:func:`fold_acronyms`): the type of a definition comes from its long form's span
+   (or, failing that, from a use of the short form the model typed); the long form gets a mention, and every
+   use of the short form in the paper becomes a mention of the long form's entity (``key`` of the long form,
    ``acronym`` the short form, ``merged_by="acronym"``). Acronyms are per paper: "RFT" is Robust Fine-Tuning
-   in one paper and Rejection-sampling Fine-Tuning in another;
+   in one paper and Rejection-sampling Fine-Tuning in another, and a curated short form that means something
+   else in this paper is dropped;
 3. names are propagated (:func:`propagate_names`): a name found once ("GeoManip" in the title) is a mention
    wherever else it occurs in the paper;
 4. one key, one type family per paper (:func:`unify_types`): the summed confidence of a key's mentions
-   decides between Method, Task, Metric and data; Dataset vs Benchmark stays per mention (it depends on
-   the sentence).
+   decides between Method, Task, Metric and data, and a type the text states ("X, a dataset of ...", a
+   curated name) settles it; Dataset vs Benchmark stays per mention (it depends on the sentence).
 """
 
 from __future__ import annotations
