@@ -212,8 +212,8 @@ SELECT ?run ?prop ?item WHERE {
 """
 
 
-def list_runs(store) -> list[RunRecord]:
-    """Every recorded run, newest first (read in two queries, whatever the number of runs)."""
+def list_runs(store, base: str) -> list[RunRecord]:
+    """Every run recorded under ``base``, newest first (read in two queries, whatever the number of runs)."""
     members: dict[tuple[str, str], list[str]] = {}
     for row in store.query(_MEMBERS):
         key = (row["run"].value, row["prop"].value.rsplit("#", 1)[-1])
@@ -225,6 +225,8 @@ def list_runs(store) -> list[RunRecord]:
     runs = []
     for row in store.query(_RUNS):
         run = row["run"].value
+        if not run.startswith(f"{base}run/"):
+            continue
         changes = Changes(*(items(run, p) for p in _CHANGE_PROPS))
         runs.append(
             RunRecord(
@@ -243,13 +245,13 @@ def list_runs(store) -> list[RunRecord]:
     return runs
 
 
-def find_run(store, ref: str | None = None) -> RunRecord:
+def find_run(store, base: str, ref: str | None = None) -> RunRecord:
     """The run named by ``ref`` (its id or IRI), or the latest one when ``ref`` is None.
 
     Raises:
         NotFoundError: no run is recorded, or none has that id.
     """
-    runs = list_runs(store)
+    runs = list_runs(store, base)
     if not runs:
         raise NotFoundError("no build run is recorded in this store (run `kg build` first)")
     if ref is None:

@@ -119,3 +119,18 @@ def test_diff_of_an_unknown_run_or_an_empty_store_fails_cleanly(two_runs, tmp_pa
     assert unknown.exit_code == 6 and "no build run" in unknown.stderr
     missing = run("--store", str(tmp_path / "none"), "diff", ok=False)
     assert missing.exit_code == 4
+
+
+def test_runs_are_listed_per_iri_base(two_runs, tmp_path) -> None:
+    store, first, second = two_runs
+    papers = tmp_path / "papers.jsonl"
+    row = {"id": "b1", "title": "Tiny Adapters", "abstract": "We evaluate LoRA on GSM8K and report accuracy."}
+    papers.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    other = kg_json(store, "--base", "https://example.org/other/", "build", str(papers))
+    assert other["run"]["run"].startswith("https://example.org/other/run/")
+
+    def listed(*base: str) -> list[str]:
+        return [r["run"] for r in kg_json(store, *base, "diff", "--list")]
+
+    assert listed() == [second["run"]["run"], first["run"]["run"]]
+    assert listed("--base", "https://example.org/other/") == [other["run"]["run"]]

@@ -175,7 +175,7 @@ def diff(ctx: Context, run, list_only, limit, out) -> None:
 
     with _open_store(ctx, read_only=True) as store:
         if list_only:
-            runs = [r.to_json() for r in list_runs(store)]
+            runs = [r.to_json() for r in list_runs(store, ctx.base)]
             if out == "json":
                 click.echo(json.dumps(runs, indent=2))
                 return
@@ -185,7 +185,7 @@ def diff(ctx: Context, run, list_only, limit, out) -> None:
                     f"entities +{r['entities_added']}  claims +{r['claims_added']}"
                 )
             return
-        found = describe_run(store, find_run(store, run), limit=limit)
+        found = describe_run(store, find_run(store, ctx.base, run), limit=limit)
     click.echo(json.dumps(found.to_json(), indent=2) if out == "json" else found.text(), nl=out == "json")
 
 
