@@ -96,6 +96,18 @@ def test_curated_short_forms_keep_a_definition_that_words_them_alike() -> None:
     assert [(text[s.start : s.end], s.key) for s in abstract.spans] == [("RLHF", key)]
 
 
+def test_a_curated_long_form_keeps_its_curated_type() -> None:
+    text = "We apply Supervised Fine-Tuning (SFT) first. SFT is cheap."
+    abstract = _field("abstract", text, [("Supervised Fine-Tuning (SFT)", "Task", "kg_ner")])
+    fold_acronyms([abstract], load_gazetteer(), curated=0.95)
+    assert _spans(abstract) == [
+        ("Supervised Fine-Tuning", "Method", None),
+        ("SFT", "Method", "SFT"),
+        ("SFT", "Method", "SFT"),
+    ]
+    assert {s.confidence for s in abstract.spans} == {0.95}
+
+
 def test_untyped_definitions_add_nothing() -> None:
     abstract = _field("abstract", "Shifts out-of-distribution (OOD) hurt. OOD is hard.", [])
     fold_acronyms([abstract], load_gazetteer())

@@ -35,14 +35,15 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PaperSettings:
-    """Paper-level knobs: title-name confidences, name propagation and the confidence from which a
-    mention's type settles its key's type (see kg.nlp.paper)."""
+    """Paper-level knobs: title-name confidences, name propagation, the confidence from which a mention's
+    type settles its key's type and that of a curated name (see kg.nlp.paper)."""
 
     title: float = DEFAULT_CONFIDENCE["title"]
     title_kind: float = DEFAULT_CONFIDENCE["title-kind"]
     propagate_factor: float = 0.95
     propagate_min_confidence: float = 0.7
     sure_type: float = 0.85
+    curated: float = 0.95
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ def resources_of(nlp: Language) -> Resources:
     gazetteer = rules.gazetteer if rules is not None else load_gazetteer()
     generic = rules.generic if rules is not None else load_words("generic")
     patterns = rules.settings.patterns if rules is not None else DEFAULT_CONFIDENCE
-    settings = PaperSettings(title=patterns["title"], title_kind=patterns["title-kind"])
+    curated = rules.settings.gazetteer if rules is not None else PaperSettings.curated
+    settings = PaperSettings(title=patterns["title"], title_kind=patterns["title-kind"], curated=curated)
     return Resources(gazetteer, generic, settings, "kg_claims" in nlp.pipe_names)
 
 
@@ -118,7 +120,7 @@ def paper_mentions(fields: list[FieldState], res: Resources) -> list[Mention]:
     Returns:
         Mentions in field order (title first), then by offset.
     """
-    long_forms = fold_acronyms(fields, res.gazetteer)
+    long_forms = fold_acronyms(fields, res.gazetteer, res.settings.curated)
     propagate_names(fields, res.settings.propagate_factor, res.settings.propagate_min_confidence)
     rows = _rows(fields, res)
     labels = labels_by_key(

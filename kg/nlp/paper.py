@@ -27,7 +27,7 @@ from kg.nlp.acronyms import Definition, occurrences, short_form_variants
 from kg.nlp.candidates import Candidate
 from kg.nlp.canonical import key_of
 from kg.nlp.entities import with_roles
-from kg.nlp.gazetteer import Gazetteer
+from kg.nlp.gazetteer import Entry, Gazetteer
 from kg.nlp.roles import DATASET_OR_BENCHMARK, head_phrase
 
 _NOT_A_NAME = re.compile(r"[,;&]|\bet al\b")
@@ -119,12 +119,24 @@ def _drop_other_meanings(fields: list[FieldState], short: str, key: str) -> None
         ]
 
 
-def fold_acronyms(fields: list[FieldState], gazetteer: Gazetteer) -> dict[str, str]:
+def _curated_long_form(gazetteer: Gazetteer, long_text: str) -> Entry | None:
+    """The curated entry naming the whole long form ("Supervised Fine-Tuning"), unless it is a weak one."""
+    for match in gazetteer.find(long_text):
+        if (match.start, match.end) == (0, len(long_text)) and not match.entry.weak:
+            return match.entry
+    return None
+
+
+def fold_acronyms(fields: list[FieldState], gazetteer: Gazetteer, curated: float = 0.95) -> dict[str, str]:
     """Fold every defined short form of the paper into its long form's entity (spans changed in place).
+
+    A long form that is a curated name takes the curated type at ``curated`` confidence, whatever span
+    covered it ("Supervised Fine-Tuning (SFT)" is a Method even when the model tagged the whole a Task).
 
     Args:
         fields: the paper's fields; the first definition of a short form wins.
         gazetteer: for the curated key of a long form ("Proximal Policy Optimization" -> its entry's key).
+        curated: the confidence of a curated type.
 
     Returns:
         The long form of each folded entity, by key (the paper's label for it).
@@ -140,16 +152,24 @@ def fold_acronyms(fields: list[FieldState], gazetteer: Gazetteer) -> dict[str, s
             key = gazetteer.canonical(key_of(long_text))
             if short not in seen:
                 _drop_other_meanings(fields, short, key)
-            if short in seen or source is None:
+            entry = _curated_long_form(gazetteer, long_text)
+            if short in seen or (source is None and entry is None):
                 continue
             seen.add(short)
             long_forms.setdefault(key, long_text)
-            exact = whole is not None or (source.start, source.end) == definition.long
-            extractor = source.extractor if exact else "acronym"
-            field.replace_within(Candidate(*definition.long, source.type, extractor, source.confidence, key))
+            if entry is not None:
+                type_, extractor, confidence = entry.type, entry.extractor, curated
+            else:
+                exact = whole is not None or (source.start, source.end) == definition.long
+                type_, extractor, confidence = (
+                    source.type,
+                    source.extractor if exact else "acronym",
+                    source.confidence,
+                )
+            field.replace_within(Candidate(*definition.long, type_, extractor, confidence, key))
             for target in fields:
                 uses = [
-                    Candidate(start, end, source.type, "acronym", source.confidence, key, short, "acronym")
+                    Candidate(start, end, type_, "acronym", confidence, key, short, "acronym")
                     for start, end in occurrences(target.text, short)
                 ]
                 for use in with_roles(target.text, target.sentences, uses):
