@@ -8,11 +8,13 @@ endpoints (Digest, dba:dba on a fresh database); queries through the anonymous /
 
 from __future__ import annotations
 
+import http.server
 import json
 import math
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -26,6 +28,7 @@ from click.testing import CliRunner
 from kg.build import build
 from kg.cli import main
 from kg.config import DEFAULT_BASE
+from kg.errors import QueryError
 from kg.store import Endpoints, KgStore, RemoteStore
 from kg.store.remote import is_url, redacted, store_url
 
@@ -270,3 +273,30 @@ def test_writing_without_update_permission_fails_cleanly(virtuoso, tmp_path, mon
     monkeypatch.delenv("KG_STORE_GSP", raising=False)
     result = kg("--store", virtuoso.query, "build", str(EXAMPLES / "papers.jsonl"), ok=False)
     assert result.exit_code == 4 and "answered" in result.stderr
+
+
+def test_an_answer_cut_at_the_servers_row_limit_is_an_error() -> None:
+    """Virtuoso answers at most ResultSetMaxRows rows and says so in a header; kg must not count on it."""
+
+    class Capped(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = b'{"head": {"vars": ["s"]}, "results": {"bindings": []}}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("X-SPARQL-MaxRows", "10000")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            """Quiet."""
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Capped)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        store = RemoteStore(Endpoints.from_url(f"http://127.0.0.1:{server.server_port}/sparql"))
+        with pytest.raises(QueryError, match="ResultSetMaxRows"):
+            store.query("SELECT ?s WHERE { ?s ?p ?o }")
+    finally:
+        server.shutdown()
+        server.server_close()

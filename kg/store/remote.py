@@ -116,9 +116,18 @@ class RemoteStore:
         return f"RemoteStore({self.endpoints.query})"
 
     def _send(self, request: urllib.request.Request, error: type[Exception]) -> tuple[str, bytes]:
-        """Send a request; answer (content type, body), or raise ``error`` with the server's message."""
+        """Send a request; answer (content type, body), or raise ``error`` with the server's message.
+
+        An answer the server cut at its row limit (Virtuoso says so in ``X-SPARQL-MaxRows``) is an error:
+        kg reads whole lists (papers, labels, counts), and a silently shortened one would give wrong counts.
+        """
         try:
             with self._opener.open(request, timeout=_TIMEOUT) as response:
+                if (limit := response.headers.get("X-SPARQL-MaxRows")) is not None:
+                    raise error(
+                        f"{request.full_url} cut the answer at its limit of {limit} rows; raise it "
+                        "(Virtuoso: ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)"
+                    )
                 return response.headers.get("Content-Type", ""), response.read()
         except urllib.error.HTTPError as exc:
             body = exc.read().decode("utf-8", "replace").strip()
