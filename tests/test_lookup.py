@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from fixtures.query.helpers import ENTITY, add_trig, invoke, small_store
 
@@ -182,3 +183,28 @@ def test_labels_are_cached_beside_the_store_until_it_changes(tmp_path):
     rebuilt = LabelIndex.from_store(store)
     assert rebuilt.resolve("grade school maths").status == "unknown"
     assert labels(rebuilt.resolve("GSM 8k v2")) == ["GSM8K"]
+
+
+def test_a_card_from_the_card_index_is_the_live_card(monkeypatch):
+    from fixtures.rdf.sample import BASE, sample_store
+
+    from kg.query import card
+    from kg.query.card import INDEXED
+    from kg.query.sparql import select
+    from kg.store import derived, refresh_derived
+
+    # an index two deep, so that which papers, claims and entities it keeps matters for the sample papers
+    monkeypatch.setattr(derived, "CARD_DEPTH", 2)
+    monkeypatch.setattr(card, "CARD_DEPTH", 2)
+    live = sample_store()  # its entities are in too few papers for a card index
+    indexed = sample_store()
+    refresh_derived(indexed, BASE, index_min=1)
+    live_index, indexed_index = LabelIndex.from_store(live), LabelIndex.from_store(indexed)
+    assert not select(live, "SELECT ?e WHERE { ?e kg:coLink ?x }").rows
+    used = 0
+    for iri, entity in indexed_index.entities.items():
+        used += bool(select(indexed, INDEXED, {"entity": ox.NamedNode(iri)}).rows)
+        for limit in (1, 2):
+            expected = entity_card(live, live_index, live_index.entities[iri], limit=limit)
+            assert entity_card(indexed, indexed_index, entity, limit=limit) == expected, (iri, limit)
+    assert used > 1

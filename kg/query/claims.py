@@ -3,12 +3,12 @@
 A claim is linked to the entities it names by ``kg:about`` and to its paper by ``kg:inPaper`` (see
 ontology/README.md). Paper dates are ``xsd:date`` when the input gave an ISO date and free text otherwise
 ("March 2023"), so they are ordered here by ``date_key`` rather than by SPARQL; undated papers come last,
-so "newest first" never hides an undated claim.
+so "newest first" never hides an undated claim. For an entity with a card index (kg.store.derived), the
+derived ``kg:topClaim`` edges already name its first claims in this order.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 
 import pyoxigraph as ox
@@ -16,20 +16,25 @@ import pyoxigraph as ox
 from kg.query.render import truncate
 from kg.query.sparql import select
 from kg.store import KgStore
+from kg.store.derived import date_key
 
-CLAIMS_ABOUT = """
-SELECT DISTINCT ?entity ?claim ?text ?kind ?confidence ?hedged ?negated ?direction ?paper ?title ?date WHERE {
-  ?claim kg:about ?entity ; kg:text ?text ; kg:inPaper ?paper .
-  OPTIONAL { ?claim kg:kind ?kind }
-  OPTIONAL { ?claim kg:confidence ?confidence }
-  OPTIONAL { ?claim kg:hedged ?hedged }
-  OPTIONAL { ?claim kg:negated ?negated }
-  OPTIONAL { ?claim kg:direction ?direction }
-  OPTIONAL { ?paper dcterms:title ?title }
-  OPTIONAL { ?paper dcterms:date ?date }
-}
+_CLAIMS = """
+SELECT DISTINCT ?entity ?claim ?text ?kind ?confidence ?hedged ?negated ?direction ?paper ?title ?date
+WHERE {{
+  {link}
+  ?claim kg:text ?text ; kg:inPaper ?paper .
+  OPTIONAL {{ ?claim kg:kind ?kind }}
+  OPTIONAL {{ ?claim kg:confidence ?confidence }}
+  OPTIONAL {{ ?claim kg:hedged ?hedged }}
+  OPTIONAL {{ ?claim kg:negated ?negated }}
+  OPTIONAL {{ ?claim kg:direction ?direction }}
+  OPTIONAL {{ ?paper dcterms:title ?title }}
+  OPTIONAL {{ ?paper dcterms:date ?date }}
+}}
 """
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Every claim about the entity, or (kg.query.card, for an entity with a card index) only its first ones.
+CLAIMS_ABOUT = _CLAIMS.format(link="?claim kg:about ?entity .")
+TOP_CLAIMS = _CLAIMS.format(link="?entity kg:topClaim ?claim .")
 
 
 @dataclass(frozen=True)
@@ -51,13 +56,16 @@ class ClaimRef:
         return asdict(self)
 
 
-def claims_about(store: KgStore, entity_iri: str, *, limit: int | None = None) -> list[ClaimRef]:
+def claims_about(
+    store: KgStore, entity_iri: str, *, limit: int | None = None, query: str = CLAIMS_ABOUT
+) -> list[ClaimRef]:
     """The claims that name an entity, newest first when the papers are dated.
 
     Args:
         store: the graph.
         entity_iri: the entity, already resolved from a name (see kg.query.lookup.resolve_one).
         limit: at most this many claims (None: all).
+        query: CLAIMS_ABOUT, or TOP_CLAIMS to read only the claims of the entity's card index.
 
     Returns:
         The claims in display order.
@@ -65,27 +73,10 @@ def claims_about(store: KgStore, entity_iri: str, *, limit: int | None = None) -
     Raises:
         QueryError: the store could not be queried.
     """
-    result = select(store, CLAIMS_ABOUT, {"entity": ox.NamedNode(entity_iri)})
-    claims = sorted((_claim(row) for row in result.records()), key=lambda c: (c.title or "", c.text))
+    result = select(store, query, {"entity": ox.NamedNode(entity_iri)})
+    claims = sorted((_claim(row) for row in result.records()), key=lambda c: (c.title or "", c.text, c.iri))
     claims.sort(key=lambda c: date_key(c.date), reverse=True)
     return claims[:limit]
-
-
-def date_key(date: str | None) -> str:
-    """A sortable ``YYYY[-MM[-DD]]`` for a paper date in ISO form or as words ("March 2023"); "" if none.
-
-    Keys compare as strings, so a month-precision date sorts just before the days of that month.
-    """
-    if not date:
-        return ""
-    iso = re.match(r"\d{4}(-\d{2}(-\d{2})?)?", date.strip())
-    if iso:
-        return iso.group(0)
-    year = re.search(r"\b(\d{4})\b", date)
-    if not year:
-        return ""
-    month = next((i for i, m in enumerate(MONTHS, 1) if re.search(rf"\b{m}", date, re.IGNORECASE)), None)
-    return f"{year.group(1)}-{month:02d}" if month else year.group(1)
 
 
 def _claim(row: dict) -> ClaimRef:
