@@ -67,6 +67,8 @@ def test_distinct_names_keep_distinct_keys(left: str, right: str) -> None:
         ("fine-tuning", "finetuning", "normalised"),
         ("LLMs", "llm", "normalised"),
         ("Penn Treebank corpus", "penn treebank", "head-stripped"),
+        ("CIFAR-100 datasets", "cifar100", "head-stripped"),
+        ("Supervised learning datasets", "supervised learning dataset", "normalised"),  # datasets for it
     ],
 )
 def test_key_and_reason(surface: str, key: str, merged_by: str) -> None:

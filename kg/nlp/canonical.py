@@ -34,14 +34,20 @@ DETERMINERS = word_set("the a an our their its this these those his her your my 
 # Trailing words that name what kind of thing a name is, not which one ("GSM8K dataset"), with how name-like
 # the rest must be for the head to go: "any" capital or digit ("Penn Treebank corpus"), a "strong" name whose
 # last word has an inner capital or a digit ("BERT model"; "Large Language Model" stays), or "always".
+# A plural data head needs a strong name before it: "Supervised learning datasets" are datasets for
+# supervised learning, "CIFAR-100 datasets" are CIFAR-100.
 _ANY_HEADS = (
-    "dataset datasets corpus corpora benchmark benchmarks suite testbed collection leaderboard challenge",
-    "data set|data sets|benchmark suite|evaluation suite|test set",
+    "dataset corpus benchmark suite testbed collection leaderboard challenge",
+    "data set|benchmark suite|evaluation suite|test set",
 )
-_STRONG_HEADS = "model models method methods framework frameworks algorithm algorithms approach architecture"
+METHOD_HEADS = word_set(
+    "model models method methods framework frameworks algorithm algorithms approach architecture"
+)
 GENERIC_HEADS: dict[str, str] = {
     **dict.fromkeys(_ANY_HEADS[0].split() + _ANY_HEADS[1].split("|"), "any"),
-    **dict.fromkeys([*_STRONG_HEADS.split(), "metric", "score"], "strong"),
+    **dict.fromkeys(
+        [*METHOD_HEADS, "metric", "score", "datasets", "corpora", "benchmarks", "data sets"], "strong"
+    ),
     **dict.fromkeys(["task", "tasks", "problem"], "always"),
 }
 # Words that introduce a generic phrase ("the proposed method", "baseline models"), and evaluative or
@@ -175,8 +181,8 @@ def without_kind_head(text: str) -> tuple[str, str] | None:
     none. Whether the rest is a method is for the caller to know (kg.nlp.gazetteer.Gazetteer).
     """
     lower = text.lower()
-    for head, strength in GENERIC_HEADS.items():
-        if strength == "strong" and lower.endswith((" " + head, "-" + head)):
+    for head in METHOD_HEADS:
+        if lower.endswith((" " + head, "-" + head)):
             rest = text[: -len(head) - 1].rstrip(" -")
             return (rest, head) if rest else None
     return None
