@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from fixtures.rdf.sample import BASE, mention, sample_extractions, sample_store
 
 from kg.rdf import iris
-from kg.store import KgStore, refresh_derived, write_extractions
+from kg.store import KgStore, paper_graphs, refresh_derived, write_extractions
 from kg.types import Extraction, Origin, Record
 
 
@@ -90,3 +90,31 @@ def test_refreshing_twice_gives_the_same_derived_graph() -> None:
     refresh_derived(store, BASE)
     assert set(store.oxigraph.quads_for_pattern(None, None, None, derived)) == first
     assert first
+
+
+def _derived(store: KgStore) -> set[ox.Quad]:
+    return set(store.oxigraph.quads_for_pattern(None, None, None, iris.derived_graph_iri(BASE)))
+
+
+def test_after_a_paper_is_dropped_the_derived_graph_is_as_if_it_never_was() -> None:
+    papers = sample_extractions()
+    kept = KgStore(None)
+    write_extractions(kept, papers[1:], BASE)
+    refresh_derived(kept, BASE, index_min=1)
+    store = KgStore(None)
+    write_extractions(store, papers, BASE)
+    refresh_derived(store, BASE, index_min=1)
+    for graph in paper_graphs(store, iris.paper_iri(BASE, papers[0].record.id)):
+        store.drop_graph(graph)
+    refresh_derived(store, BASE, index_min=1)  # writes only the difference
+    assert _derived(store) == _derived(kept)
+
+
+def test_only_entities_in_index_min_papers_get_a_card_index() -> None:
+    store = KgStore(None)
+    write_extractions(store, [_paper("p:1", "Alpha"), _paper("p:2", "Alpha")], BASE)
+    refresh_derived(store, BASE, index_min=3)
+    assert not _one(store, "SELECT ?v ?node WHERE { ?node kg:topPaper ?v }", iris.entity_iri(BASE, "x"))
+    refresh_derived(store, BASE, index_min=2)
+    top = _one(store, "SELECT ?v ?node WHERE { ?node kg:topPaper ?v }", iris.entity_iri(BASE, "x"))
+    assert top == sorted(iris.paper_iri(BASE, key).value for key in ("p:1", "p:2"))
