@@ -43,6 +43,10 @@ def test_generic_acronyms_are_not_names() -> None:
         ("We present a new benchmark called PuzzleSet.", ("PuzzleSet", "Benchmark")),
         ("We further propose a novel method, StackNet, that stacks images.", ("StackNet", "Method")),
         ("We release FooCorpus, a dataset of 10k dialogues.", ("FooCorpus", "Dataset")),
+        (
+            "We study batches and present an algorithm named Ghost Norm, which helps.",
+            ("Ghost Norm", "Method"),
+        ),
     ],
 )
 def test_proposed_names(sentence: str, expected: tuple[str, str]) -> None:
@@ -156,3 +160,7 @@ def test_one_name_before_a_plural_kind_word_is_less_sure() -> None:
         _confidence("We use the FooSet benchmark.", "FooSet benchmark", "rule-head")
         == DEFAULT_CONFIDENCE["head"]
     )
+
+
+def test_a_proposing_verb_needs_we_as_its_subject() -> None:
+    assert not any(x == "rule-propose" for _, _, x in _found("Models train and present FooNet to users."))

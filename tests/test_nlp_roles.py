@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kg.nlp.candidates import Candidate
 from kg.nlp.entities import MergeSettings, field_entities
 from kg.nlp.roles import dataset_role, type_from_head, type_from_kind_head
 from kg.nlp.sentences import sentence_bounds
@@ -81,4 +82,18 @@ def test_kind_head_overrides_the_models_label() -> None:
     assert [(text[c.start : c.end], c.type) for c in found] == [
         ("annotated sketch-photo datasets", "Dataset"),
         ("ranking model", "Method"),
+    ]
+
+
+def test_an_introduced_name_swallows_the_curated_name_inside_it() -> None:
+    text = 'We present an algorithm named "Ghost Batch Normalization" here.'
+    start = text.index("Ghost")
+    inner = text.index("Batch")
+    rules = [
+        Candidate(start, start + 25, "Method", "rule-propose", 0.88),
+        Candidate(inner, inner + 19, "Method", "gazetteer", 0.95),
+    ]
+    found = field_entities(text, sentence_bounds(text), [], rules, MergeSettings())
+    assert [(text[c.start : c.end], c.extractor) for c in found] == [
+        ("Ghost Batch Normalization", "rule-propose")
     ]

@@ -3,10 +3,11 @@
 Extractors (the trained model, gazetteers, patterns, acronym long forms, propagation) each propose spans
 with a type, their name and a confidence. :func:`resolve` keeps a set of non-overlapping spans:
 
-1. a phrase span (from the trained model, which learnt how far an annotated phrase reaches) swallows the
-   spans strictly inside it: "statistical machine translation" over the gazetteer's "machine translation",
-   "n-gram language model" over "language model". The caller passes only phrase spans that do not list
-   several things ("GSM8K and MATH" is no phrase);
+1. a phrase span (from the trained model, which learnt how far an annotated phrase reaches, or a name read
+   off its introduction: "an algorithm named Ghost Batch Normalization") swallows the spans strictly inside
+   it: "statistical machine translation" over the gazetteer's "machine translation", "n-gram language
+   model" over "language model". The caller passes only phrase spans that do not list several things
+   ("GSM8K and MATH" is no phrase);
 2. identical spans (same offsets) keep the proposal with the highest confidence; when another extractor
    agrees on span and type, its confidence gets ``agreement_bonus`` (capped at 0.99);
 3. the rest are ranked by ``confidence + length_weight * min(length, 40) / 40`` (so a longer span wins

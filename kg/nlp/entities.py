@@ -56,6 +56,9 @@ class MergeSettings:
     model_phrases: bool = True
 
 
+# Patterns that read a whole new name off its introduction ("we present an algorithm named Ghost Batch
+# Normalization", "X, a framework for ..."): like a model phrase, the name swallows what lies inside it.
+NAMING_EXTRACTORS = frozenset({"rule-propose", "rule-apposition"})
 _TRIM_HEAD = re.compile(r"^(?:[\s\-.,;:]|(?:the|a|an|our|their|its|this|these|those)\s+)+", re.IGNORECASE)
 _TRIM_TAIL = re.compile(r"(?:[\s\-.,;:]|\s(?:and|or|of|with|for|in|on|to|the))+$", re.IGNORECASE)
 _LISTING = re.compile(r",|;| and | or | & ")
@@ -191,7 +194,12 @@ def field_entities(
         if label in ENTITY_TYPES and (trimmed := trim_span(text, start, end)) is not None
     ]
     pool = with_roles(text, sentences, [c for c in [*model, *rule_spans] if not in_url(text, c.start, c.end)])
-    phrases = [c for c in pool if c.extractor == "kg_ner" and settings.model_phrases and _one_thing(text, c)]
+    phrases = [
+        c
+        for c in pool
+        if (c.extractor == "kg_ner" and settings.model_phrases and _one_thing(text, c))
+        or c.extractor in NAMING_EXTRACTORS
+    ]
     return resolve(
         pool, phrases=phrases, length_weight=settings.length_weight, agreement_bonus=settings.agreement_bonus
     )

@@ -282,6 +282,27 @@ def _stands_alone(words: list[Word], group: list[Word]) -> bool:
     return not words[last.index + 1].text[:1].islower()
 
 
+_ADVERBS = word_set("further also then here thus therefore first now instead")
+
+
+def _proposing_verbs(words: list[Word]) -> list[Word]:
+    """The proposing verbs whose subject is "we": right after it (an adverb may sit between: "we further
+    propose") or joined by "and" to an earlier verb of it ("we study X and present Y")."""
+    verbs = []
+    said_we = False
+    for word in words[:-1]:
+        nxt = words[word.index + 1]
+        if word.lower == "we":
+            said_we = True
+            if nxt.lower in _ADVERBS and nxt.index + 1 < len(words):
+                nxt = words[nxt.index + 1]
+            if nxt.lower in PROPOSE_VERBS:
+                verbs.append(nxt)
+        elif said_we and word.lower == "and" and nxt.lower in PROPOSE_VERBS:
+            verbs.append(nxt)
+    return verbs
+
+
 def proposed_names(
     words: list[Word], generic: frozenset[str], confidence: float, kind_confidence: float
 ) -> list[Candidate]:
@@ -290,12 +311,7 @@ def proposed_names(
     A name whose kind the sentence states gets ``kind_confidence``, a name typed Method by default
     ``confidence``."""
     found = []
-    for word in words[:-1]:
-        verb = words[word.index + 1]
-        if verb.lower in ("further", "also", "then", "here", "thus", "therefore", "first", "now", "instead"):
-            verb = words[verb.index + 1] if verb.index + 1 < len(words) else verb
-        if word.lower != "we" or verb.lower not in PROPOSE_VERBS:
-            continue
+    for verb in _proposing_verbs(words):
         got = _proposal(words, verb, generic)
         name = [w for w in got if _namey(w, generic)]
         if not name:
