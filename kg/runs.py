@@ -19,12 +19,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg import __version__
 from kg.errors import NotFoundError
 from kg.rdf.vocab import OX_KG, OX_PROV, OX_RDF, OX_XSD
+
+if TYPE_CHECKING:
+    from kg.store import KgStore, RemoteStore
+
+    Store = KgStore | RemoteStore
 
 _PAPERS = """
 SELECT DISTINCT ?paper ?digest WHERE { ?paper a kg:Paper OPTIONAL { ?paper kg:inputDigest ?digest } }
@@ -42,7 +48,7 @@ class Snapshot:
     claims: frozenset[str]
 
 
-def take_snapshot(store) -> Snapshot:
+def take_snapshot(store: Store) -> Snapshot:
     """Read the papers, entities and claims a store holds (a KgStore or a RemoteStore)."""
     papers: dict[str, set[str]] = {}
     for row in store.query(_PAPERS):
@@ -191,7 +197,7 @@ class RunClock:
         )
 
 
-def save_run(store, record: RunRecord) -> None:
+def save_run(store: Store, record: RunRecord) -> None:
     """Write the record's named graph (one transaction on the embedded store, one request on a remote one)."""
     store.add_graphs({record.graph(): list(record.triples())})
 
@@ -212,7 +218,7 @@ SELECT ?run ?prop ?item WHERE {
 """
 
 
-def list_runs(store, base: str) -> list[RunRecord]:
+def list_runs(store: Store, base: str) -> list[RunRecord]:
     """Every run recorded under ``base``, newest first (read in two queries, whatever the number of runs)."""
     members: dict[tuple[str, str], list[str]] = {}
     for row in store.query(_MEMBERS):
@@ -245,7 +251,7 @@ def list_runs(store, base: str) -> list[RunRecord]:
     return runs
 
 
-def find_run(store, base: str, ref: str | None = None) -> RunRecord:
+def find_run(store: Store, base: str, ref: str | None = None) -> RunRecord:
     """The run named by ``ref`` (its id or IRI), or the latest one when ``ref`` is None.
 
     Raises:
@@ -327,7 +333,7 @@ class RunDiff:
         return "\n".join(lines) + "\n"
 
 
-def _items(store, sparql: str, iris: tuple[str, ...], detail: str) -> list[Item]:
+def _items(store: Store, sparql: str, iris: tuple[str, ...], detail: str) -> list[Item]:
     """Label ``iris`` in one query (``sparql`` has a VALUES slot); an IRI no longer stored labels itself."""
     if not iris:
         return []
@@ -341,7 +347,7 @@ def _items(store, sparql: str, iris: tuple[str, ...], detail: str) -> list[Item]
     return [Item(iri, value(found.get(iri), "label") or iri, value(found.get(iri), detail)) for iri in iris]
 
 
-def describe_run(store, run: RunRecord, *, limit: int | None = 20) -> RunDiff:
+def describe_run(store: Store, run: RunRecord, *, limit: int | None = 20) -> RunDiff:
     """Label the first ``limit`` papers, entities and claims of each kind a run added (all when None)."""
     c = run.changes
 

@@ -32,12 +32,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
 from kg.rdf.vocab import sparql_prologue
 
+Report = TypeVar("Report")
 _URL = re.compile(r"^(https?):/+(.*)$", re.IGNORECASE)
 _ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/plain;q=0.5"
 _TIMEOUT = 300.0
@@ -311,7 +313,7 @@ def _push(staging: Path, remote: RemoteStore, index: set[ox.NamedNode], derived:
         remote.drop_graph(graph)
 
 
-def staged_build(location: str | os.PathLike, base: str, build_into: Callable[[Path], object]):
+def staged_build(location: str | os.PathLike, base: str, build_into: Callable[[Path], Report]) -> Report:
     """Run ``build_into(staging_dir)`` against a staging copy of the remote index and push what it added.
 
     Args:
