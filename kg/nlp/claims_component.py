@@ -1,8 +1,12 @@
 """The ``kg_claims`` spaCy component: score each sentence as claim / non-claim and keep the claims.
 
-Two stages, both shipped in kg/models/claims/ and trained by ``python -m weasel run all pipelines/claims``:
-a small TextCatBOW pipeline scores each sentence alone (claim, role, domain), then
-:mod:`kg.nlp.claims_context` decides from those scores in context (neighbours, position, cue rules).
+Shipped in kg/models/claims/ and trained by ``python -m weasel run all pipelines/claims``: a small
+TextCatBOW pipeline scores each sentence alone (claim, role, domain). The abstract's domain score (the
+mean of BIOMED) then picks one of two decisions, because the corpora disagree on what a claim is: a
+biomedical abstract goes to :mod:`kg.nlp.claims_context` (a logistic model over those scores in context),
+any other abstract to :mod:`kg.nlp.claims_sequence` (a CRF labelling the whole abstract with the CSAbstruct
+roles; a claim is a ``result``; see BIOMEDICAL_DOMAIN). Each decision has its own tuned threshold, so
+scores are re-centred to put both at CENTRE (0.5): ``score >= 0.5`` means claim whichever decision made it.
 Without a model (``model = ""``) the cue-rule score of :mod:`kg.nlp.claims_cues` is used alone.
 Availability notes ("code is available at ...") always score 0; with ``strong_cues`` on, sentences that
 match :data:`kg.nlp.claims_cues.STRONG_CLAIM` ("we show that", "outperforms", "achieves 32.8%") score at
@@ -13,14 +17,17 @@ abstracts). Sentences with ``score >= threshold`` are stored in ``doc.spans[span
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spacy.language import Language
 
 from kg.errors import ModelError
-from kg.nlp.claims_context import ContextModel, features
+from kg.nlp.claims_context import DOMAIN_LABEL, ContextModel, features
 from kg.nlp.claims_cues import AVAILABILITY, STRONG_CLAIM, cue_score
+from kg.nlp.claims_sequence import META_FILE, SequenceModel
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -29,6 +36,12 @@ BUILTIN = "builtin"
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "claims"
 CONTEXT_FILE = "context.json"
 RULES_THRESHOLD = 0.5  # cue scores are 0.1 / 0.2 / 0.6 / 0.9: one result cue makes a claim
+CENTRE = 0.5  # where re-centred model scores put each decision's tuned threshold
+# Mean BIOMED score from which an abstract is biomedical. The per-sentence domain scores run low on
+# biomedical text, so 0.5 sent a sixth of biomedical abstracts to the CS decision; on the tune split 0.3
+# and 0.35 misroute fewest (15 of 468), and 0.35 sends fewer of the seeds' ML abstracts the biomedical
+# way (4 of 282).
+BIOMEDICAL_DOMAIN = 0.35
 
 
 def classifier_text(sentence: str, index: int, count: int) -> str:
@@ -49,18 +62,46 @@ def classifier_text(sentence: str, index: int, count: int) -> str:
     return f"kgpos{where} kgquarter{quarter} {sentence}"
 
 
-def load_models(model: str) -> tuple[Language, ContextModel] | None:
-    """The trained sentence classifier and context model named by the component's ``model`` setting.
+@dataclass(frozen=True)
+class ClaimModels:
+    """The trained parts: sentence classifier, biomedical context model, CS sequence model (optional)."""
+
+    classifier: Language
+    context: ContextModel
+    sequence: SequenceModel | None
+
+    def scores(self, sentences: list[str], cues: list[float]) -> list[float]:
+        """Re-centred claim scores of one abstract's sentences (>= CENTRE means claim)."""
+        count = len(sentences)
+        texts = [classifier_text(s, i, count) for i, s in enumerate(sentences)]
+        cats = [doc.cats for doc in self.classifier.pipe(texts, batch_size=256)]
+        biomedical = sum(c.get(DOMAIN_LABEL, 0.0) for c in cats) >= BIOMEDICAL_DOMAIN * count
+        if self.sequence is None or biomedical:
+            raw, threshold = self.context.scores(features(cats, cues)), self.context.threshold
+        else:
+            raw, threshold = self.sequence.claim_scores(sentences), self.sequence.threshold
+        return [recentre(p, threshold) for p in raw]
+
+
+def recentre(probability: float, threshold: float) -> float:
+    """Shift a probability on the logit scale so that ``threshold`` lands on CENTRE (order is kept)."""
+    clipped = min(max(probability, 1e-9), 1 - 1e-9)
+    logit = math.log(clipped / (1 - clipped)) - math.log(threshold / (1 - threshold))
+    return 1.0 / (1.0 + math.exp(-logit))
+
+
+def load_models(model: str) -> ClaimModels | None:
+    """The trained models named by the component's ``model`` setting.
 
     Args:
         model: "builtin" (kg/models/claims/ when it holds a model, else none), "" (cue rules only), or the
-            path of a folder holding a spaCy pipeline and context.json.
+            path of a folder holding a spaCy pipeline, context.json and (optionally) the sequence model.
 
     Returns:
-        (classifier pipeline, context model), or None for cue rules only.
+        The models, or None for cue rules only.
 
     Raises:
-        ModelError: an explicit path holds no loadable pipeline or context model.
+        ModelError: an explicit path holds no loadable pipeline or context model, or a broken sequence model.
     """
     import spacy
 
@@ -73,7 +114,8 @@ def load_models(model: str) -> tuple[Language, ContextModel] | None:
         classifier = spacy.load(path)
     except (OSError, ValueError) as error:
         raise ModelError(f"cannot load the claim classifier from {path}: {error}") from error
-    return classifier, ContextModel.from_disk(path / CONTEXT_FILE)
+    sequence = SequenceModel.from_disk(path) if (path / META_FILE).exists() else None
+    return ClaimModels(classifier, ContextModel.from_disk(path / CONTEXT_FILE), sequence)
 
 
 class ClaimDetector:
@@ -81,7 +123,7 @@ class ClaimDetector:
 
     def __init__(
         self,
-        models: tuple[Language, ContextModel] | None,
+        models: ClaimModels | None,
         *,
         threshold: float | None,
         spans_key: str,
@@ -89,21 +131,14 @@ class ClaimDetector:
     ) -> None:
         self.models = models
         self.strong_cues = strong_cues
-        default = models[1].threshold if models else RULES_THRESHOLD
+        default = CENTRE if models else RULES_THRESHOLD
         self.threshold = default if threshold is None else threshold
         self.spans_key = spans_key
 
     def score_sentences(self, sentences: list[str]) -> list[float]:
         """Claim scores for the sentences of one doc, in order."""
         cues = [cue_score(s) for s in sentences]
-        if self.models is None:
-            scores = cues
-        else:
-            classifier, context = self.models
-            count = len(sentences)
-            texts = [classifier_text(s, i, count) for i, s in enumerate(sentences)]
-            cats = [doc.cats for doc in classifier.pipe(texts, batch_size=256)]
-            scores = context.scores(features(cats, cues))
+        scores = cues if self.models is None else self.models.scores(sentences, cues)
         return [self._adjust(s, p) for s, p in zip(sentences, scores, strict=True)]
 
     def _adjust(self, sentence: str, score: float) -> float:
@@ -139,8 +174,8 @@ def make_claim_detector(
         nlp: the pipeline it is added to (unused; spaCy passes it).
         name: the component name (unused; spaCy passes it).
         model: "builtin", "" for cue rules only, or a path to a trained claims model folder.
-        threshold: minimum score for a sentence to count as a claim; None takes the threshold tuned with
-            the model (or RULES_THRESHOLD for cue rules only).
+        threshold: minimum score for a sentence to count as a claim; None takes CENTRE, where the tuned
+            thresholds of the models lie (or RULES_THRESHOLD for cue rules only).
         strong_cues: lift sentences with an unmistakable claim cue to the threshold.
         spans_key: the doc.spans key the claim sentences go to.
 

@@ -1,7 +1,8 @@
 """Package the trained claim classifier and its context model into kg/models/claims, with provenance.
 
 Copies what inference needs (config.cfg, meta.json, tokenizer, vocab, textcat_multilabel weights,
-context.json) and records in meta.json the data sources, the conversion counts and the dev scores.
+context.json, the CSAbstruct role CRF in sequence.json / sequence.npy) and records in meta.json the data
+sources, the conversion counts and the dev scores.
 
 Usage: python package.py --model training/model/model-best --scores metrics/claims.json
        --stats corpus/stats.json --out ../../kg/models/claims
@@ -20,7 +21,8 @@ SOURCES = [
         "name": "CSAbstruct",
         "url": "https://github.com/allenai/sequential_sentence_classification",
         "license": "Apache-2.0",
-        "use": "train: 80% training, 20% tuning (split by a hash of the abstract); dev: reported scores",
+        "use": "train: 80% training, 20% tuning (split by a hash of the abstract), the CRF refitted on all "
+        "of it; dev: reported scores",
         "citation": "Cohan et al., EMNLP 2019",
     },
     {
@@ -55,8 +57,9 @@ def package(model: Path, out: Path, scores: dict, stats: dict) -> int:
     meta.update(
         {
             "name": "kg_claims",
-            "description": "Claim-sentence classifier (TextCatBOW) + context model for the kg_claims "
-            "component (kg project); input text is kg.nlp.claims_component.classifier_text.",
+            "description": "Claim-sentence classifier (TextCatBOW), biomedical context model and CSAbstruct "
+            "role CRF for the kg_claims component (kg project); classifier input text is "
+            "kg.nlp.claims_component.classifier_text.",
             "sources": SOURCES,
             "conversion": stats,
             "dev_scores": scores,
