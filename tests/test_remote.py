@@ -224,6 +224,16 @@ def test_a_build_into_virtuoso_holds_the_same_paper_graphs_as_a_local_build(buil
     assert derived and same_values(remote_paper_quads(built, DERIVED.value), derived)
 
 
+def test_stats_of_the_store_in_virtuoso_are_those_of_the_local_build(built, local_examples) -> None:
+    remote = kg("--store", built.store, "stats", "--format", "json").stdout
+    local = kg("--store", str(local_examples), "stats", "--format", "json").stdout
+    remote_counts, local_counts = json.loads(remote), json.loads(local)
+    # the triple total differs: Virtuoso's own system graphs and the run record are in the store too
+    assert remote_counts["store"]["paper graphs"] == local_counts["store"]["paper graphs"] == 12
+    for section in ("classes", "relations"):
+        assert remote_counts[section] == local_counts[section]
+
+
 def test_the_run_is_recorded_in_virtuoso_and_a_rebuild_adds_nothing(built) -> None:
     again = kg("--store", built.store, "build", str(EXAMPLES), "--report")
     assert "nothing new" in again.stdout and "dba:***@" in again.stderr

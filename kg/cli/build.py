@@ -233,9 +233,10 @@ def stats(ctx: Context, out) -> None:
     Example:
       kg stats --format json
     """
-    from kg.store import KgStore, graph_stats
+    from kg.store import graph_stats
 
-    counts = graph_stats(KgStore(ctx.store, read_only=True))
+    with _open_store(ctx, read_only=True) as store:
+        counts = graph_stats(store)
     if out == "json":
         click.echo(json.dumps(counts, indent=2))
         return
