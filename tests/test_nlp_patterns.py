@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from kg.nlp.candidates import Candidate
 from kg.nlp.gazetteer import load_words
 from kg.nlp.names import extend_name, in_url, is_strong_name
-from kg.nlp.patterns import DEFAULT_CONFIDENCE, find_patterns, title_name
+from kg.nlp.patterns import DEFAULT_CONFIDENCE, find_patterns, title_name, without_title_verb
 from kg.nlp.sentences import sentence_bounds
 
 GENERIC = load_words("generic")
@@ -164,3 +165,22 @@ def test_one_name_before_a_plural_kind_word_is_less_sure() -> None:
 
 def test_a_proposing_verb_needs_we_as_its_subject() -> None:
     assert not any(x == "rule-propose" for _, _, x in _found("Models train and present FooNet to users."))
+
+
+@pytest.mark.parametrize(
+    "title, surface, expected",
+    [
+        (
+            "Evaluating Prompt-based Question Answering for X",
+            "Evaluating Prompt-based Question Answering",
+            "Prompt-based Question Answering",
+        ),
+        ("Benchmarking Large Language Models", "Benchmarking Large Language Models", "Large Language Models"),
+        ("Learning Rate Schedules Matter", "Learning Rate Schedules", None),  # not a research verb
+        ("Scaling Laws", "Scaling", None),  # the verb alone is left to the model
+    ],
+)
+def test_title_spans_lose_their_research_verb(title: str, surface: str, expected: str | None) -> None:
+    start = title.index(surface)
+    trimmed = without_title_verb(title, Candidate(start, start + len(surface), "Task", "kg_ner", 0.8))
+    assert (title[trimmed.start : trimmed.end] if trimmed else None) == expected

@@ -25,7 +25,7 @@ from kg.nlp.canonical import (
 from kg.nlp.docview import doc_definitions, doc_sentences
 from kg.nlp.gazetteer import Gazetteer, load_gazetteer, load_words
 from kg.nlp.paper import FieldState, fold_acronyms, labels_by_key, propagate_names, unify_types
-from kg.nlp.patterns import DEFAULT_CONFIDENCE, title_name
+from kg.nlp.patterns import DEFAULT_CONFIDENCE, title_name, without_title_verb
 from kg.types import Acronym, Extraction, Mention, Record, Span
 
 if TYPE_CHECKING:
@@ -143,7 +143,11 @@ def paper_mentions(fields: list[FieldState], res: Resources) -> list[Mention]:
 
 
 def _with_title_name(field: FieldState, settings: PaperSettings) -> None:
-    """Add the title's "X: ..." name to the title's spans (resolved against what is there)."""
+    """Add the title's "X: ..." name to the title's spans (resolved against what is there), and cut the
+    research verb off the model's title spans ("Evaluating Prompt-based Question Answering")."""
+    field.spans = [
+        without_title_verb(field.text, s) or s if s.extractor == "kg_ner" else s for s in field.spans
+    ]
     named = title_name(field.text, settings.title, settings.title_kind)
     if named is not None:
         field.spans = resolve([*field.spans, named])

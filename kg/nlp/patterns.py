@@ -412,6 +412,25 @@ def title_name(title: str, confidence: float, kind_confidence: float) -> Candida
 # A name whose kind the text states (a kind word next to it, a kind-bearing shape) is typed more surely
 # than the trained model types it (0.8): at 0.85 or above its type settles its key's type in the paper
 # (kg.nlp.paper.unify_types). Names typed Method by default ("propose", "title") are less sure.
+# What a title says the paper does to something ("Evaluating Prompt-based Question Answering ...",
+# "Measuring abstract reasoning in ..."): the verb is no part of the name that follows it.
+TITLE_VERBS = word_set(
+    "evaluating measuring improving enhancing boosting scaling rethinking revisiting exploring investigating "
+    "analyzing analysing benchmarking probing studying assessing quantifying understanding examining "
+    "generalizing generalising towards unlocking mitigating leveraging monitoring"
+)
+
+
+def without_title_verb(title: str, span: Candidate) -> Candidate | None:
+    """A title span without the research verb it starts with ("Evaluating Prompt-based QA" -> "Prompt-based
+    QA"); None when the span is only the verb or starts otherwise."""
+    first = re.match(r"(\S+)\s+", title[span.start : span.end])
+    if first is None or first.group(1).lower() not in TITLE_VERBS:
+        return None
+    start = span.start + first.end()
+    return Candidate(start, span.end, span.type, span.extractor, span.confidence, span.key)
+
+
 DEFAULT_CONFIDENCE = {
     "head": 0.88,
     "head-plural": 0.8,
