@@ -63,7 +63,8 @@ class Match:
 
 @dataclass
 class Gazetteer:
-    """Two tries of word pieces (case-sensitive and lower-cased) mapping names to entries."""
+    """Two tries of word pieces (case-sensitive and lower-cased) mapping names to entries, the curated
+    aliases, the keys of every entry and, per name of a Method, whether it is written as a name ("CLIP")."""
 
     exact: dict = field(default_factory=dict)
     folded: dict = field(default_factory=dict)
