@@ -257,3 +257,50 @@ def test_each_value_pairs_with_its_own_benchmark() -> None:
 )
 def test_quantified_change_against_a_baseline_is_a_strong_claim(text: str, strong: bool) -> None:
     assert bool(cues.STRONG_CLAIM.search(text)) is strong
+
+
+COMPARED = (
+    ("SRA", "Method"),
+    ("LoRA", "Method"),
+    ("DPO", "Method"),
+    ("full fine-tuning", "Method"),
+    ("GSM8K", "Benchmark"),
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "subject", "baselines"),
+    [
+        ("SRA improves accuracy on GSM8K by 4.2 points over LoRA.", "sra", ("lora",)),
+        (
+            "SRA outperforms full fine-tuning on GSM8K, with gains of 3 points over LoRA.",
+            "sra",
+            ("full fine-tuning", "lora"),
+        ),
+        ("SRA achieves higher accuracy than LoRA and DPO on GSM8K.", "sra", ("lora", "dpo")),
+        ("Compared to LoRA, SRA significantly reduces memory on GSM8K.", "sra", ("lora",)),
+        ("LoRA is outperformed by SRA on GSM8K.", "sra", ("lora",)),
+        ("Both LoRA and DPO are consistently outperformed by SRA on GSM8K.", "sra", ("lora", "dpo")),
+        ("LoRA and DPO are outperformed by our method on GSM8K.", "sra", ("lora", "dpo")),
+    ],
+)
+def test_comparison_subject_and_baselines(sentence: str, subject: str, baselines: tuple[str, ...]) -> None:
+    doc, mentions = annotate(f"We propose SRA. {sentence}", COMPARED)
+    claims, relations, _ = claims_from_doc(doc, mentions, "abstract")
+    assert [(c.kind, c.subject, c.baselines) for c in claims] == [("comparison", subject, baselines)]
+    assert {(r.head, r.tail) for r in relations if r.type == "outperforms"} == {
+        (subject, b) for b in baselines
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "comparison"),
+    [
+        ("It reaches higher accuracy than all baselines.", True),
+        ("The gains over PPO grow with model size.", True),
+        ("We use synthetic data rather than human labels.", False),
+        ("Training runs over 3 epochs.", False),
+    ],
+)
+def test_comparison_kind(text: str, comparison: bool) -> None:
+    assert (cues.claim_kind(text, has_values=False) == "comparison") is comparison

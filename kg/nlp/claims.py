@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 SPANS_KEY = "kg_claims"
+FIRST_BASELINE_REACH = 60  # characters from a comparison anchor to the first baseline it introduces
 # After the first baseline, these words start a new part of the sentence (where, how, by how much).
 BASELINES_END = cues.words(
     "on",
@@ -97,22 +98,43 @@ def _subject(span: Span, methods: list[Mention], own: list[str]) -> str | None:
     return own[0] if own_ref else None
 
 
-def _baselines(span: Span, methods: list[Mention], subject: str | None, own: list[str]) -> tuple[str, ...]:
-    """The methods a comparison is made against: those named after the comparison cue, up to the first
-    phrase that moves on to something else ("on MMLU", "using LoRA", "by 3 points")."""
-    cue = cues.COMPARISON.search(span.text)
-    if cue is None:
-        return ()
-    position, found = span.start + cue.start(), []
+def _named_after(span: Span, methods: list[Mention], start: int) -> list[Mention]:
+    """The methods listed right after a character offset: the first within FIRST_BASELINE_REACH, the next
+    ones up to the first phrase that moves on to something else ("on MMLU", "using LoRA", "by 3 points")."""
+    position, found = start, []
     for mention in methods:
         if mention.span.start < position:
             continue
-        if found and BASELINES_END.search(span.text[position - span.start : mention.span.start - span.start]):
+        gap = span.text[position - span.start : mention.span.start - span.start]
+        if BASELINES_END.search(gap) or (not found and len(gap) > FIRST_BASELINE_REACH):
             break
-        if mention.key != subject and mention.key not in own:
-            found.append(mention.key)
+        found.append(mention)
         position = mention.span.end
-    return tuple(dict.fromkeys(found))
+    return found
+
+
+def _comparison(span: Span, methods: list[Mention], own: list[str]) -> tuple[str | None, tuple[str, ...]]:
+    """Subject and baselines of a comparison claim.
+
+    Baselines are the methods named after each comparison anchor ("outperforms X and Y", "than X",
+    "gains over X", "compared to X"). In the passive ("X is outperformed by Y") the subject follows the cue
+    and the baselines precede it. A subject named nowhere before the cue is the first method that is not a
+    baseline ("Compared to LoRA, SRA reduces memory by 40%").
+    """
+    passive = cues.PASSIVE_COMPARISON.search(span.text)
+    if passive:
+        after = _named_after(span, methods, span.start + passive.end())
+        own_ref = own and cues.OWN_WORK.search(span.text[passive.end() :])
+        subject = after[0].key if after else own[0] if own_ref else None
+        before = [m.key for m in methods if m.span.end <= span.start + passive.start()]
+    else:
+        subject = _subject(span, methods, own)
+        anchors = cues.BASELINE_ANCHORS.finditer(span.text)
+        before = [m.key for a in anchors for m in _named_after(span, methods, span.start + a.end())]
+    baselines = tuple(dict.fromkeys(k for k in before if k != subject and k not in own))
+    if subject is None:
+        subject = next((m.key for m in methods if m.key not in baselines), None)
+    return subject, baselines
 
 
 def structure(span: Span, score: float, mentions: Iterable[Mention], own: list[str]) -> Claim:
@@ -133,8 +155,9 @@ def structure(span: Span, score: float, mentions: Iterable[Mention], own: list[s
     values = tuple(parse_values(span.text, offset=span.start))
     negated = cues.is_negated(span.text)
     kind = cues.claim_kind(span.text, bool(values))
-    subject = _subject(span, methods, own)
-    baselines = _baselines(span, methods, subject, own) if kind == "comparison" else ()
+    subject, baselines = (
+        _comparison(span, methods, own) if kind == "comparison" else (_subject(span, methods, own), ())
+    )
     return Claim(
         span=span,
         kind=kind,

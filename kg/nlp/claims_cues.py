@@ -84,9 +84,10 @@ COMPARISON = words(
     r"surpass\w*",
     r"exceed\w*",
     r"beat(?:s|ing)?",
-    r"\w+er than",
-    r"more \w+ than",
-    r"less \w+ than",
+    # "faster than", "higher accuracy than", "more robust than" (not "rather than", "other than")
+    r"(?!rather\b|other\b)(?:\w+er|more|less)(?:\s+[\w-]+){0,2}\s+than",
+    # "improves accuracy on GSM8K by 4.2 points over LoRA", "gains over PPO"
+    r"(?:improv\w*|gains?|boost\w*|advantages?|speed-?ups?)(?:\s+[^\s;]+){0,10}?\s+over",
     r"compared (?:to|with)",
     r"relative to",
     r"over (?:the )?(?:baselines?|prior|previous|existing|state)",
@@ -108,6 +109,30 @@ PERFORMANCE = words(
     r"SOTA",
     r"accuracy",
     r"new record",
+)
+# "X is outperformed by Y": the subject comes after the cue, the baselines before it.
+PASSIVE_COMPARISON = re.compile(
+    r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?(?:outperformed|surpassed|beaten|exceeded|"
+    r"bested)\s+by\b",
+    re.IGNORECASE,
+)
+# Words right before a compared method: "outperforms X", "better than X", "gains over X", "compared to X".
+BASELINE_ANCHORS = words(
+    r"outperform\w*",
+    r"surpass\w*",
+    r"exceed\w*",
+    r"beat(?:s|ing)?",
+    r"rival\w*",
+    r"match(?:es|ing)?",
+    r"than",
+    r"over",
+    r"compared (?:to|with)",
+    r"relative to",
+    r"against",
+    r"versus",
+    r"vs\.?",
+    r"unlike",
+    r"on par with",
 )
 BETTER = words(
     r"outperform\w*",
