@@ -253,6 +253,13 @@ def test_each_value_pairs_with_its_own_benchmark() -> None:
         ("The method reduces latency by 30% compared with beam search.", True),
         ("We increase the batch size to 512 for all runs.", False),
         ("Accuracy improves as the model grows.", False),
+        ("It retains 97% of the accuracy while reducing training costs by >2000x.", True),
+        ("We increase the batch size by 2 for all runs.", False),
+        ("LiNeS demonstrates significant improvements across vision benchmarks.", True),
+        ("We define a decision rule and empirically show it predicts generalization.", True),
+        ("We formalize coherence as a metric, and show that it separates real from random data.", True),
+        ("Our finding is that oscillation helps generalization.", True),
+        ("We show how to build the index.", False),
     ],
 )
 def test_quantified_change_against_a_baseline_is_a_strong_claim(text: str, strong: bool) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from kg.errors import ModelError
-from kg.nlp.claims_component import BUILTIN, CENTRE, MODEL_DIR, load_models, recentre
+from kg.nlp.claims_component import BUILTIN, CENTRE, MODEL_DIR, ClaimDetector, load_models, recentre
 from kg.nlp.claims_sequence import LABELS, META_FILE, RESULT, SequenceModel, features, forward_backward
 
 SIZE = len(LABELS)
@@ -119,6 +119,21 @@ def test_packaged_models_route_a_cs_abstract_to_the_sequence_model() -> None:
         "We propose a data augmentation method that back-translates monolingual text.",
         "Experiments on WMT14 show that it improves BLEU by 2.1 points over a strong Transformer baseline.",
     ]
-    scores = models.scores(sentences, [0.0] * len(sentences))
-    assert scores[2] >= CENTRE > max(scores[:2])
+    scored = models.scores(sentences, [0.0] * len(sentences))
+    scores = scored.scores
+    assert not scored.biomedical and scores[2] >= CENTRE > max(scores[:2])
     assert scores == [recentre(p, models.sequence.threshold) for p in models.sequence.claim_scores(sentences)]
+
+
+@pytest.mark.skipif(not (MODEL_DIR / META_FILE).exists(), reason="no claims sequence model packaged")
+def test_strong_cues_leave_biomedical_abstracts_to_the_context_model() -> None:
+    sentences = [
+        "Jasmonate signalling is mediated by JAZ repressor proteins in Arabidopsis thaliana.",
+        "Here we show that the TIFY8 ZIM domain is functional and mediates interaction with PEAPOD proteins.",
+        "TIFY8 expression was inversely correlated with JAZ expression after infection with P. syringae.",
+    ]
+    models = load_models(BUILTIN)
+    assert models is not None and models.scores(sentences, [0.0] * 3).biomedical
+    lifted = ClaimDetector(models, threshold=None, spans_key="k")
+    plain = ClaimDetector(models, threshold=None, spans_key="k", strong_cues=False)
+    assert lifted.score_sentences(sentences) == plain.score_sentences(sentences)

@@ -54,7 +54,19 @@ STRONG_CLAIM = re.compile(
     r"|\bachiev\w+\b[^.;]{0,80}\d"
     # a quantified change against a baseline: "improves accuracy on GSM8K by 4.2 points over LoRA"
     r"|\b(?:improv|boost|increas|reduc|rais|lower|cut)\w*\b[^;]{0,80}\d[^;]{0,60}"
-    r"\b(?:over|than|relative to|compared (?:to|with))\b",
+    r"\b(?:over|than|relative to|compared (?:to|with))\b"
+    # a change by a stated amount: "reducing training costs by >2000x", "cuts latency by 40%"
+    r"|\b(?:improv|boost|increas|reduc|rais|lower|cut|accelerat|speed)\w*\b[^.;]{0,80}\bby\s+"
+    r"(?:up to\s+|over\s+|more than\s+|nearly\s+|about\s+|[>~\u2248]\s*)?\d[\d.,]*\s*"
+    r"(?:%|x\b|\u00d7|times\b|-?fold\b|points?\b|pp\b)"
+    # "demonstrates significant improvements", "yields consistent gains"
+    r"|\b(?:demonstrat|show|yield|deliver|bring|achiev|lead|provid|offer)\w*\s+(?:\w+\s+){0,3}?"
+    r"(?:significant|substantial|consistent|notable|considerable|large|strong|remarkable)\s+"
+    r"(?:\w+\s+)?(?:improvements?|gains?|speed-?ups?|reductions?)\b"
+    # "and (empirically) show that", "experimentally verify", "our finding is that"
+    r"|\band\s+(?:\w+\s+)?(?:show|prove|demonstrate|find|reveal|observe|confirm|establish)s?\s+that\b"
+    r"|\b(?:empirically|experimentally)\s+(?:show|demonstrate|prove|verify|validate|confirm|find)\w*\b"
+    r"|\bour\s+(?:\w+\s+)?(?:findings?|results?)\s+(?:is|are|shows?|reveals?|indicates?|demonstrates?)\b",
     re.IGNORECASE,
 )
 # Sentences that are never claims: where to get code, data or models.
