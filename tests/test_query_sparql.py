@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from kg.errors import NotFoundError, QueryError
 from kg.query.named import adhoc_bindings, bind_params, get_query, load_queries, parse_header
 from kg.query.render import render
-from kg.query.sparql import AskResult, GraphResult, QueryTimeout, SelectResult, run_query
+from kg.query.sparql import AskResult, GraphResult, QueryTimeout, SelectResult, run_query, with_values
 
 LABELS = "SELECT DISTINCT ?e ?label WHERE { ?e a kg:Benchmark ; skos:prefLabel ?label } ORDER BY ?label"
 # Parameters that make every shipped query return rows on small.trig; a new query must be added here.
@@ -261,3 +261,23 @@ def test_named_queries_run_on_a_graph_built_by_the_real_writer():
     assert beats["beats"].value == "supervised fine-tuning" and beats["by"].value == "9.2%"
     values = column(named(built, "results-for-benchmark", benchmark="GSM8K"), "value")
     assert sorted(values) == ["9.2%", "from 17% to 60%"]
+
+
+def test_bound_values_are_also_stated_first_in_the_outermost_group():
+    bound = {"x": ox.NamedNode(ENTITY + "gsm8k"), "t": ox.Literal('"} UNION { ?s ?p ?o } #')}
+    text = (
+        '# a { comment\nSELECT ?x ?t (GROUP_CONCAT(?l; separator="{") AS ?c)\n'
+        "WHERE { ?x skos:altLabel ?l } GROUP BY ?x ?t"
+    )
+    hinted = with_values(text, bound) or ""
+    assert hinted.index("VALUES") > hinted.index("WHERE {") and hinted.startswith(text[: text.index("WHERE")])
+    assert with_values("SELECT ?x WHERE ?x", bound) is None
+    answer = run_query(small_store(), hinted, bound)
+    assert isinstance(answer, SelectResult) and len(answer.rows) == 1 and "GSM-8K" in answer.rows[0][2].value
+
+
+def test_bound_values_answer_the_same_in_every_query_form(store):
+    bound = {"b": ox.NamedNode(ENTITY + "gsm8k")}
+    construct = run_query(store, "CONSTRUCT { ?p kg:evaluatesOn ?b } WHERE { ?p kg:evaluatesOn ?b }", bound)
+    assert isinstance(construct, GraphResult) and len(construct.triples) == 3  # the template takes no VALUES
+    assert run_query(store, "ASK { ?p kg:evaluatesOn ?b }", bound) == AskResult(True)
