@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError, ModelError
+from kg.ingest.records import sentence_starts
 from kg.nlp.pipeline import ENTITY_MODEL_DIR as ENTITY_MODEL
 from kg.types import Origin, Record
 
@@ -231,6 +232,7 @@ def read_gold(path: str | Path) -> Iterator[GoldDoc]:
             abstract=data["abstract"],
             source=data.get("source") or "gold",
             origin=Origin(str(path), number),
+            sentence_starts=sentence_starts(data.get("sentences")),  # as kg extract reads them
         )
         entities = tuple(_span(e, e.get("type"), where) for e in data.get("entities") or ())
         sentences = tuple(

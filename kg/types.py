@@ -32,6 +32,9 @@ class Record:
 
     ``id`` is the deduplication key chosen by kg.ingest: ``arxiv:<id without version>``, ``doi:<lowercased
     doi>``, or ``title:<hash of normalised title>``; ``source_id`` is what the input itself called it.
+    ``sentence_starts`` are offsets into ``abstract`` where the input itself says a sentence begins (an
+    annotated corpus's ``sentences``); the sentence splitter keeps them as boundaries on top of its own, which
+    matters where no punctuation shows one (SciREX runs the title into the abstract).
     """
 
     id: str
@@ -45,6 +48,7 @@ class Record:
     doi: str | None = None
     arxiv_id: str | None = None
     source_id: str | None = None
+    sentence_starts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

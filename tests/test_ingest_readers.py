@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,20 @@ def test_every_format_has_a_fixture_that_it_reads() -> None:
     for fmt, name in fixtures.items():
         records, _ = read(name, fmt=fmt)
         assert records and {r.source for r in records} == {fmt}
+
+
+def test_json_sentences_give_sentence_starts_but_never_their_labels(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.jsonl"
+    raw = "  Title Words Here Body starts. Next one."
+    body, following = raw.index("Body"), raw.index("Next")
+    row = {
+        "id": "scirex:1",
+        "abstract": raw,
+        "sentences": [{"start": body, "label": "result"}, {"start": "x"}, "junk", {"start": following}],
+    }
+    path.write_text(json.dumps(row) + "\n" + json.dumps({**row, "sentences": "none"}) + "\n")
+    (first, second), skipped = read(path)
+    assert not skipped
+    # offsets follow the abstract as kept (outer whitespace stripped); labels are not read at all
+    assert [first.abstract[s:][:4] for s in first.sentence_starts] == ["Body", "Next"]
+    assert second.sentence_starts == ()

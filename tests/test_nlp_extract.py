@@ -191,3 +191,17 @@ def test_seed_abstracts_extract_with_valid_offsets() -> None:
         for mention in extraction.mentions:
             text = getattr(extraction.record, mention.span.field)
             assert text[mention.span.start : mention.span.end] == mention.span.text
+
+
+def test_sentence_starts_of_the_input_bound_mentions_and_survive_worker_processes() -> None:
+    title = "Sparse Routing Adapters for Parameter-Efficient Fine-Tuning"
+    abstract = f"{title} Sparse routing adapters are evaluated on GSM8K. They beat LoRA."
+    start = len(title) + 1
+    plain = _record("plain", "", abstract)
+    hinted = Record(**{**plain.__dict__, "id": "hinted", "sentence_starts": (start,)})
+    for n_process in (1, 2):
+        by_id = {e.record.id: e for e in extract([plain, hinted], _nlp(), n_process=n_process)}
+        assert (0, len(title)) in {m.sentence for m in by_id["hinted"].mentions}
+        assert (0, len(title)) not in {m.sentence for m in by_id["plain"].mentions}
+        assert all(s.start != start for s in by_id["plain"].sentences)
+        assert any(s.start == start for s in by_id["hinted"].sentences)

@@ -57,3 +57,19 @@ def test_sentences_cover_the_text_in_order_without_edges_of_whitespace(text: str
         covered.update(range(start, end))
         previous_end = end
     assert all(i in covered for i, c in enumerate(text) if not c.isspace())
+
+
+def test_starts_the_input_gives_split_where_no_punctuation_does() -> None:
+    # SciREX runs the title into the abstract; its `sentences` say where the abstract proper begins.
+    text = "V-Net: Convolutional Networks for Segmentation Convolutional networks are used. They work."
+    start = text.index("Convolutional networks")
+    assert [text[s:e] for s, e in sentence_bounds(text, [start])] == [
+        "V-Net: Convolutional Networks for Segmentation",
+        "Convolutional networks are used.",
+        "They work.",
+    ]
+
+
+def test_starts_inside_a_word_or_out_of_range_are_ignored() -> None:
+    text = "One sentence here. Two."
+    assert sentence_bounds(text, [5, 0, len(text), 99, -3]) == sentence_bounds(text)

@@ -33,6 +33,7 @@ class Draft:
     doi: str | None = None
     arxiv: str | None = None
     source_id: str | None = None
+    sentence_starts: tuple[int, ...] = ()
 
     def build(self, source: str, origin: Origin) -> Record | Skipped:
         """Validate and key the draft.
@@ -47,6 +48,8 @@ class Draft:
         title, abstract = self.title.strip(), self.abstract.strip()
         if not abstract:
             return Skipped(origin, "missing abstract")
+        lead = len(self.abstract) - len(self.abstract.lstrip())
+        starts = sorted({s - lead for s in self.sentence_starts if 0 < s - lead < len(abstract)})
         doi = normalise_doi(self.doi)
         arxiv = next(filter(None, map(arxiv_id, (self.arxiv, self.doi, self.url, self.source_id))), None)
         return Record(
@@ -61,7 +64,18 @@ class Draft:
             doi=doi,
             arxiv_id=arxiv,
             source_id=self.source_id or None,
+            sentence_starts=tuple(starts),
         )
+
+
+def sentence_starts(value: object) -> tuple[int, ...]:
+    """Where an input's ``sentences`` list (``[{"start": 0, "end": 118, ...}, ...]``, the corpora format)
+    says sentences begin; entries without an integer ``start`` are ignored, as is anything that is not a list.
+    Labels in those entries are never read: they are annotations, not input."""
+    if not isinstance(value, list):
+        return ()
+    starts = (item.get("start") for item in value if isinstance(item, dict))
+    return tuple(s for s in starts if isinstance(s, int) and not isinstance(s, bool))
 
 
 def text(value: object) -> str:

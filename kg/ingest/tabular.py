@@ -1,8 +1,9 @@
 """Plain title/abstract tables: JSON Lines, JSON arrays and CSV with the same columns.
 
 Columns: ``abstract`` (required), ``title`` (may be empty or absent), ``id``, ``authors`` (a list, or one
-string separated by ";", "," or " and "), ``date``, ``url``, ``doi``. CSV header names are matched without
-regard to case. An arXiv id is recognised in ``id``, ``url`` or ``doi`` (e.g. "2505.19914v2",
+string separated by ";", "," or " and "), ``date``, ``url``, ``doi``, and in JSON ``sentences`` (the annotated
+corpora's list of sentence spans, whose starts become sentence boundaries). CSV header names are matched
+without regard to case. An arXiv id is recognised in ``id``, ``url`` or ``doi`` (e.g. "2505.19914v2",
 "https://arxiv.org/abs/2505.19914", "10.48550/arXiv.2505.19914"). Title and abstract are kept as written.
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from kg.ingest.jsondocs import object_reader
-from kg.ingest.records import Draft, optional_text, split_authors, text
+from kg.ingest.records import Draft, optional_text, sentence_starts, split_authors, text
 from kg.ingest.sources import iter_lines
 from kg.types import Origin, Record, Skipped
 
@@ -32,6 +33,7 @@ def to_draft(row: Mapping[str, object]) -> Draft:
         url=optional_text(row.get("url")),
         doi=optional_text(row.get("doi")),
         source_id=optional_text(row.get("id")),
+        sentence_starts=sentence_starts(row.get("sentences")),
     )
 
 

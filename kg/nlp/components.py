@@ -26,7 +26,7 @@ from kg.nlp.docview import doc_definitions, doc_sentences
 from kg.nlp.entities import MergeSettings, RuleSettings, field_entities, rule_candidates
 from kg.nlp.gazetteer import load_gazetteer, load_words
 from kg.nlp.patterns import DEFAULT_CONFIDENCE
-from kg.nlp.sentences import sentence_bounds
+from kg.nlp.sentences import SENTENCE_STARTS, sentence_bounds
 
 EXTENSIONS = ("kg_sentences", "kg_acronyms", "kg_candidates", "kg_entities")
 
@@ -40,11 +40,15 @@ def ensure_extensions() -> None:
 
 class SentenceSplitter:
     """Sets sentence starts from :func:`kg.nlp.sentences.sentence_bounds` and keeps the bounds themselves
-    in ``doc._.kg_sentences`` (reading them back from ``doc.sents`` costs more than finding them)."""
+    in ``doc._.kg_sentences`` (reading them back from ``doc.sents`` costs more than finding them).
+
+    Sentence starts the input gave (``doc.user_data[SENTENCE_STARTS]``, set by kg.nlp.extract from
+    ``Record.sentence_starts``) are kept as boundaries too.
+    """
 
     def __call__(self, doc: Doc) -> Doc:
         """Mark the sentence starts of ``doc`` and store the bounds."""
-        bounds = sentence_bounds(doc.text)
+        bounds = sentence_bounds(doc.text, doc.user_data.get(SENTENCE_STARTS, ()))
         if len(doc):
             token_starts = doc.to_array([IDX])
             flags = numpy.full(len(doc), -1, dtype="int32")

@@ -26,6 +26,7 @@ from kg.nlp.docview import doc_definitions, doc_sentences
 from kg.nlp.gazetteer import Gazetteer, load_gazetteer, load_words
 from kg.nlp.paper import FieldState, fold_acronyms, labels_by_key, propagate_names, unify_types
 from kg.nlp.patterns import DEFAULT_CONFIDENCE, title_name, without_title_verb
+from kg.nlp.sentences import SENTENCE_STARTS
 from kg.types import Acronym, Extraction, Mention, Record, Span
 
 if TYPE_CHECKING:
@@ -195,6 +196,15 @@ def paper_extraction(record: Record, title: Doc, abstract: Doc, res: Resources) 
     return extraction
 
 
+def _abstract_input(nlp: Language, record: Record) -> str | Doc:
+    """The abstract as nlp.pipe input: its text, or a Doc carrying the sentence starts the input gave."""
+    if not record.sentence_starts:
+        return record.abstract
+    doc = nlp.make_doc(record.abstract)
+    doc.user_data[SENTENCE_STARTS] = record.sentence_starts
+    return doc
+
+
 def extract(
     records: Iterable[Record],
     nlp: Language | None = None,
@@ -223,7 +233,7 @@ def extract(
 
         nlp = build_pipeline()
     res = resources_of(nlp)
-    texts = ((text, record) for record in records for text in (record.title, record.abstract))
+    texts = ((text, record) for record in records for text in (record.title, _abstract_input(nlp, record)))
     docs = nlp.pipe(texts, as_tuples=True, batch_size=batch_size, n_process=n_process)
     for (title, record), (abstract, _) in zip(docs, docs, strict=False):
         yield paper_extraction(record, title, abstract, res)

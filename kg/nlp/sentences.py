@@ -10,6 +10,7 @@ A blank line always ends a sentence; a single line break (hard-wrapped arXiv abs
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from kg.nlp.lexicon import word_set
 
@@ -17,6 +18,9 @@ ABBREVIATIONS = word_set(
     "al e.g eg i.e ie fig figs eq eqs sec secs tab cf vs approx resp dr mr ms "
     "prof no nos vol pp ref refs ca incl est appx app def thm lem prop cor alg"
 )
+# doc.user_data key of the sentence starts an input gave (a plain key: user_data survives Doc.to_bytes, which
+# is how nlp.pipe hands docs to worker processes).
+SENTENCE_STARTS = "kg_sentence_starts"
 _END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9])")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 _LAST_WORD = re.compile(r"(\S+)$")
@@ -40,18 +44,21 @@ def _boundaries(text: str) -> list[int]:
     return sorted(set(ends))
 
 
-def sentence_bounds(text: str) -> list[tuple[int, int]]:
+def sentence_bounds(text: str, starts: Iterable[int] = ()) -> list[tuple[int, int]]:
     """The sentences of ``text`` as ``(start, end)`` offsets, without surrounding whitespace.
 
     Args:
         text: a title or an abstract, exactly as read.
+        starts: offsets where the input says a sentence begins (``Record.sentence_starts``); each one that
+            begins a word (follows whitespace) is a boundary besides those found in the text.
 
     Returns:
         Non-overlapping spans in order, covering every non-space character of ``text``.
     """
+    given = [s for s in starts if 0 < s < len(text) and text[s - 1].isspace()]
     spans = []
     start = 0
-    for end in [*_boundaries(text), len(text)]:
+    for end in [*sorted({*_boundaries(text), *given}), len(text)]:
         chunk = text[start:end]
         if chunk.strip():
             lead = len(chunk) - len(chunk.lstrip())
