@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from fixtures.rdf.sample import sample_store
+from fixtures.rdf.sample import BASE, sample_store
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from kg.rdf.bundled import ONTOLOGY, SHAPES, ontology_text
 from kg.rdf.vocab import KG, OA, PREFIXES, SCHEMA
+from kg.store import refresh_derived
 
 ROOT = Path(__file__).resolve().parents[1] / "ontology"
 
@@ -50,6 +51,8 @@ def test_classes_are_aligned_to_the_standard_vocabularies(ontology: rdflib.Graph
 
 def test_every_kg_term_the_writer_emits_is_declared(ontology: rdflib.Graph) -> None:
     store = sample_store()
+    refresh_derived(store, BASE, index_min=1)  # every entity gets the card index too
+    assert any(t.predicate.value == str(KG.coLink) for t in store.triples())
     used = {t.predicate.value for t in store.triples()}
     used |= {t.object.value for t in store.triples() if t.predicate.value == str(RDF.type)}
     used |= {t.object.value for t in store.triples() if t.predicate.value == str(RDF.predicate)}
