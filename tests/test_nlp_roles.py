@@ -65,6 +65,11 @@ def test_type_from_head(phrase: str, expected: str | None) -> None:
         ("graph-based ranking model of sentences", "Method"),
         ("pedestrian detection", "Task"),
         ("word error rate", "Metric"),
+        ("puzzle reasoning benchmarks", "Dataset"),  # Dataset or Benchmark is decided from its use later
+        ("language-guided policy generation", "Task"),
+        ("multi-document summarization", "Task"),
+        ("imitation learning policies", "Method"),
+        ("data augmentation strategies", "Method"),
         ("task", None),  # a kind noun alone names nothing
         ("image captioning", None),  # not a kind noun: the model's label stands
         ("problem solving", None),
