@@ -15,6 +15,7 @@ from kg.errors import NotFoundError
 from kg.query.cache import cache_path
 from kg.query.card import entity_card, format_card
 from kg.query.lookup import LabelIndex, normalise, resolve_one
+from kg.store import KgStore
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +170,8 @@ def test_lookup_does_not_import_spacy_or_networkx(disk_store):
 
 
 def test_labels_are_cached_beside_the_store_until_it_changes(tmp_path):
-    store = small_store(tmp_path / "store")
+    small_store(tmp_path / "store")
+    store = KgStore(tmp_path / "store", read_only=True)  # as `kg lookup` opens it
     assert labels(LabelIndex.from_store(store).resolve("GSM8K")) == ["GSM8K"]
     cache = cache_path(store, "labels")
     data = json.loads(cache.read_text())
@@ -179,8 +181,10 @@ def test_labels_are_cached_beside_the_store_until_it_changes(tmp_path):
     assert labels(LabelIndex.from_store(store).resolve("grade school maths")) == [
         "GSM8K"
     ]  # read from the cache
-    add_trig(store, "g:new { e:gsm8k skos:altLabel 'GSM 8k v2' }")
-    rebuilt = LabelIndex.from_store(store)
+    writer = KgStore(tmp_path / "store")
+    add_trig(writer, "g:new { e:gsm8k skos:altLabel 'GSM 8k v2' }")
+    del writer  # closed, as a build is before the next lookup
+    rebuilt = LabelIndex.from_store(KgStore(tmp_path / "store", read_only=True))
     assert rebuilt.resolve("grade school maths").status == "unknown"
     assert labels(rebuilt.resolve("GSM 8k v2")) == ["GSM8K"]
 

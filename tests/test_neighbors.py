@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 
@@ -13,6 +14,7 @@ from kg.query.cache import cache_path, fingerprint
 from kg.query.lookup import LabelIndex, resolve_one
 from kg.query.neighbourhood import neighbours, paths, personalised_pagerank, related
 from kg.query.view import build_view, load_view
+from kg.store import KgStore
 
 REFT, SFT, GSM8K, COT = (ENTITY + n for n in ("reft", "sft", "gsm8k", "cot"))
 REFT_PAPER = BASE + "paper/arxiv:2401.08967"
@@ -45,8 +47,22 @@ def test_view_keeps_papers_entities_and_typed_edges(view):
     assert [(e.relation, e.target) for e in view.edges if e.source == REFT] == [("outperforms", SFT)]
 
 
+def reopened(path, trig: str = "") -> KgStore:
+    """The store at ``path`` opened read-only, as the query commands open it, after writing ``trig`` with a
+    writer that is closed first (a store open for writing may rewrite its files at any time, which changes
+    the fingerprint without changing the data)."""
+    if trig:
+        writer = KgStore(path)
+        add_trig(writer, trig)
+        writer.flush()
+        del writer
+    gc.collect()
+    return KgStore(path, read_only=True)
+
+
 def test_view_is_cached_beside_the_store_until_the_store_changes(tmp_path):
-    store = small_store(tmp_path / "store")
+    small_store(tmp_path / "store")
+    store = reopened(tmp_path / "store")
     before = fingerprint(store)
     load_view(store)
     cache = cache_path(store, "view")
@@ -55,13 +71,28 @@ def test_view_is_cached_beside_the_store_until_the_store_changes(tmp_path):
     data["document"]["nodes"][0][2] = "label from the cache"
     cache.write_text(json.dumps(data))
     assert next(iter(load_view(store).nodes.values())).label == "label from the cache"  # the cache was used
-    add_trig(store, "g:new { p:new a kg:Paper ; dcterms:title 'A new paper' ; kg:uses e:gsm8k . }")
+    assert fingerprint(reopened(tmp_path / "store")) == before  # reading changes nothing
+    store = reopened(
+        tmp_path / "store", "g:new { p:new a kg:Paper ; dcterms:title 'A new paper' ; kg:uses e:gsm8k . }"
+    )
     assert fingerprint(store) != before
     rebuilt = load_view(store)
     assert "label from the cache" not in {n.label for n in rebuilt.nodes.values()}
     assert rebuilt.nodes[BASE + "paper/new"].label == "A new paper"
     cache.write_text("{not json")
     assert load_view(store) == rebuilt  # a broken cache is rebuilt, not an error
+    dropped = fingerprint(store)
+    store = None
+    writer = KgStore(tmp_path / "store")
+    writer.drop_graph(next(g for g in writer.graphs() if g.value.endswith("/new")))
+    del writer
+    assert fingerprint(reopened(tmp_path / "store")) != dropped
+
+
+def test_stores_that_are_not_directories_get_no_cache():
+    store = small_store()
+    assert fingerprint(store) is None and cache_path(store, "view") is None
+    assert load_view(store) == build_view(store)
 
 
 def test_view_survives_a_json_round_trip(view):
