@@ -13,6 +13,7 @@ them; they are reported separately because a cache rebuild is a one-off per buil
 from __future__ import annotations
 
 import io
+import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +35,9 @@ SELECT ?e ?type (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p kg:mentions ?e . ?e a ?typ
 GROUP BY ?e ?type ORDER BY DESC(?n) ?e LIMIT 1
 """
 CARD_QUERIES = (PAPERS, CO_LINKED, OUTPERFORMS, CLAIMS_ABOUT)
+# One rdflib call longer than this is stopped and reported as an error (co-used-datasets ran for more than
+# 15 minutes on the 1k store): the ratio is then at least this limit over the Oxigraph p50.
+RDFLIB_CALL_LIMIT_S = 120
 
 
 def frequent(store: KgStore, type_name: str) -> str | None:
@@ -162,12 +166,32 @@ def _commands(store: KgStore, name: str, iri: str, reps: int, budget: float) -> 
     }
 
 
+class _TooSlow(Exception):
+    """An rdflib call ran past RDFLIB_CALL_LIMIT_S."""
+
+
 def _guarded(call: Callable[[], int], reps: int, budget: float) -> dict:
-    """``timed`` for rdflib, whose engine rejects some valid queries: report the error, do not stop."""
+    """``timed`` for rdflib, whose engine rejects some valid queries and can run for many minutes: report
+    the error or the time limit, do not stop. rdflib is pure Python, so a SIGALRM interrupts it between
+    bytecodes (the stage runs in its own interpreter's main thread, where signals are delivered)."""
+
+    def too_slow(signum, frame):
+        raise _TooSlow(f"one call took more than {RDFLIB_CALL_LIMIT_S} s")
+
+    def limited() -> int:
+        signal.setitimer(signal.ITIMER_REAL, RDFLIB_CALL_LIMIT_S)
+        try:
+            return call()
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
     try:
-        return timed(call, reps, budget)
+        return timed(limited, reps, budget)
     except Exception as exc:  # any rdflib failure is a result to report
         return {"error": f"{type(exc).__name__}: {exc}"}
+    finally:
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _ox_rows(store: KgStore, text: str, bindings: dict) -> int:
