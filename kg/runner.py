@@ -110,7 +110,7 @@ def recorded_build(
         report = build_into(Path(location))
     with open_store(location) as store:
         record = clock.finish(
-            take_snapshot(store),
+            store,
             inputs=paths,
             pipeline_version=pipeline_version(options.pipeline),
             executor=options.executor,

@@ -10,22 +10,33 @@ What is new is decided by comparing two snapshots of the store, taken before and
 is added when the store held no version of it, replaced when its input digest changed; an entity or a claim
 is new when no paper graph held it before. The snapshots are sets of IRIs read by SPARQL, so this works the
 same on the embedded store and on a remote one.
+
+A paper stored under a weaker key (its title) and given a stronger one by a later input (its arXiv id) is
+re-keyed by the writer (kg.store.write): its old IRI is gone after the build and its new one is there. That
+is not a new paper, so the run counts it as replaced and states ``<old> dcterms:isReplacedBy <new>`` in its
+graph. Earlier runs keep naming the old IRI; the link is what makes those references resolve (the shapes
+accept a run's paper that is a ``kg:Paper`` or is replaced by one) and lets `kg diff` label them by the
+paper they became. ``dcterms:isReplacedBy`` rather than ``owl:sameAs``: it says which IRI is current, and
+it entails nothing that would give the old IRI the new paper's statements.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 
 from kg import __version__
 from kg.errors import NotFoundError
-from kg.rdf.vocab import OX_KG, OX_PROV, OX_RDF, OX_XSD
+from kg.rdf.vocab import OX_DCTERMS, OX_KG, OX_PROV, OX_RDF, OX_XSD
+from kg.store.write import stored_aliases
 
 if TYPE_CHECKING:
     from kg.store import KgStore, RemoteStore
@@ -62,22 +73,84 @@ def take_snapshot(store: Store) -> Snapshot:
     )
 
 
+@dataclass(frozen=True, order=True)
+class Rekeyed:
+    """A paper the run re-keyed: the IRI it was stored under and the one it is stored under now."""
+
+    old: str
+    new: str
+
+
+_REKEY_CHUNK = 256  # papers per identity query, so a large build does not send one huge VALUES block
+
+
+def find_rekeyed(store: Store, before: Snapshot, after: Snapshot) -> tuple[Rekeyed, ...]:
+    """The papers that left the store between the snapshots because a paper written in between has their IRI
+    as a weaker-key alias (kg.store.write.stored_aliases), sorted.
+
+    Only a re-keying removes a paper, so nothing is asked of the store when no paper left it.
+    """
+    gone = set(before.papers) - set(after.papers)
+    written = iter(sorted(p for p, digests in after.papers.items() if before.papers.get(p) != digests))
+    found: list[Rekeyed] = []
+    while gone and (chunk := list(islice(written, _REKEY_CHUNK))):
+        for paper, aliases in stored_aliases(store, chunk).items():
+            for alias in gone.intersection(aliases):
+                found.append(Rekeyed(alias, paper))
+                gone.discard(alias)
+    return tuple(sorted(found))
+
+
+def _claims_of(paper: str) -> str:
+    """The IRI prefix of a paper's claims: ``{base}claim/{key}`` for ``{base}paper/{key}`` (kg.rdf.iris)."""
+    base, _, key = paper.rpartition("paper/")
+    return f"{base}claim/{key}"
+
+
+def _claim_parts(claim: str) -> tuple[str, str]:
+    """A claim IRI, ``{base}claim/{key}/{field}/{start}-{end}`` (kg.rdf.iris.claim_iri), as its paper's IRI
+    and its span part ``{field}/{start}-{end}``."""
+    owner, field, span = claim.rsplit("/", 2)
+    base, _, key = owner.rpartition("claim/")
+    return f"{base}paper/{key}", f"{field}/{span}"
+
+
+def _moved(claim: str, papers: Mapping[str, str]) -> str:
+    """The IRI of ``claim`` once its paper is keyed as ``papers`` says (paper IRI -> paper IRI): the same span
+    of the same text; a claim of a paper not in ``papers`` gives itself."""
+    if not papers:
+        return claim
+    paper, span = _claim_parts(claim)
+    return f"{_claims_of(papers[paper])}/{span}" if paper in papers else claim
+
+
 @dataclass(frozen=True)
 class Changes:
-    """What differs between two snapshots, each list sorted."""
+    """What differs between two snapshots, each list sorted.
+
+    A re-keyed paper is among ``replaced_papers`` under its new IRI, and in ``rekeyed`` with both; its
+    claims are not new when the old paper had them, although their IRIs changed with its key.
+    """
 
     added_papers: tuple[str, ...]
     replaced_papers: tuple[str, ...]
     new_entities: tuple[str, ...]
     new_claims: tuple[str, ...]
+    rekeyed: tuple[Rekeyed, ...] = ()
 
     @classmethod
-    def between(cls, before: Snapshot, after: Snapshot) -> Changes:
+    def between(cls, before: Snapshot, after: Snapshot, rekeyed: Iterable[Rekeyed] = ()) -> Changes:
+        """The changes from ``before`` to ``after``, given the re-keyings :func:`find_rekeyed` found."""
+        rekeyed = tuple(sorted(rekeyed))
+        back = {r.new: r.old for r in rekeyed}
+        changed = {p for p, d in after.papers.items() if p in before.papers and d != before.papers[p]}
+        claims = (c for c in after.claims - before.claims if _moved(c, back) not in before.claims)
         return cls(
-            tuple(sorted(set(after.papers) - set(before.papers))),
-            tuple(sorted(p for p, d in after.papers.items() if p in before.papers and d != before.papers[p])),
+            tuple(sorted(set(after.papers) - set(before.papers) - set(back))),
+            tuple(sorted(changed | set(back))),
             tuple(sorted(after.entities - before.entities)),
-            tuple(sorted(after.claims - before.claims)),
+            tuple(sorted(claims)),
+            rekeyed,
         )
 
     def __bool__(self) -> bool:
@@ -139,6 +212,8 @@ class RunRecord:
             (OX_KG.addedClaim, c.new_claims),
         ):
             yield from (ox.Triple(run, prop, ox.NamedNode(iri)) for iri in iris)
+        for r in c.rekeyed:
+            yield ox.Triple(ox.NamedNode(r.old), OX_DCTERMS.isReplacedBy, ox.NamedNode(r.new))
 
     def to_json(self) -> dict:
         c = self.changes
@@ -157,6 +232,7 @@ class RunRecord:
             "records_skipped": self.records_skipped,
             "entities_added": len(c.new_entities),
             "claims_added": len(c.new_claims),
+            "rekeyed": [{"old": r.old, "new": r.new} for r in c.rekeyed],
         }
 
 
@@ -170,7 +246,7 @@ class RunClock:
 
     def finish(
         self,
-        after: Snapshot,
+        store: Store,
         *,
         inputs: Iterable[str | Path],
         pipeline_version: str,
@@ -178,8 +254,10 @@ class RunClock:
         papers_unchanged: int,
         records_skipped: int,
     ) -> RunRecord | None:
-        """The record of the run, or None when it changed nothing (such a run is not recorded)."""
-        changes = Changes.between(self.before, after)
+        """The record of the run, compared against ``store`` as the build left it, or None when the run
+        changed nothing (such a run is not recorded)."""
+        after = take_snapshot(store)
+        changes = Changes.between(self.before, after, find_rekeyed(store, self.before, after))
         if not changes:
             return None
         stamp = self.started.strftime("%Y%m%dT%H%M%S%fZ")
@@ -210,6 +288,9 @@ SELECT ?run ?started ?ended ?pipeline ?software ?executor ?unchanged ?skipped WH
 } ORDER BY DESC(?started)
 """
 _CHANGE_PROPS = ("addedPaper", "replacedPaper", "addedEntity", "addedClaim")  # in Changes' field order
+_REKEYED = """
+SELECT ?run ?old ?new WHERE { GRAPH ?graph { ?run a kg:BuildRun . ?old dcterms:isReplacedBy ?new } }
+"""
 _MEMBERS = """
 SELECT ?run ?prop ?item WHERE {
   VALUES ?prop { prov:used kg:addedPaper kg:replacedPaper kg:addedEntity kg:addedClaim }
@@ -219,7 +300,7 @@ SELECT ?run ?prop ?item WHERE {
 
 
 def list_runs(store: Store, base: str) -> list[RunRecord]:
-    """Every run recorded under ``base``, newest first (read in two queries, whatever the number of runs)."""
+    """Every run recorded under ``base``, newest first (three queries, whatever the number of runs)."""
     members: dict[tuple[str, str], list[str]] = {}
     for row in store.query(_MEMBERS):
         key = (row["run"].value, row["prop"].value.rsplit("#", 1)[-1])
@@ -228,12 +309,16 @@ def list_runs(store: Store, base: str) -> list[RunRecord]:
     def items(run: str, prop: str) -> tuple[str, ...]:
         return tuple(sorted(members.get((run, prop), ())))
 
+    rekeyed: dict[str, list[Rekeyed]] = {}
+    for row in store.query(_REKEYED):
+        rekeyed.setdefault(row["run"].value, []).append(Rekeyed(row["old"].value, row["new"].value))
+
     runs = []
     for row in store.query(_RUNS):
         run = row["run"].value
         if not run.startswith(f"{base}run/"):
             continue
-        changes = Changes(*(items(run, p) for p in _CHANGE_PROPS))
+        changes = Changes(*(items(run, p) for p in _CHANGE_PROPS), tuple(sorted(rekeyed.get(run, ()))))
         runs.append(
             RunRecord(
                 iri=run,
@@ -273,6 +358,7 @@ SELECT ?node (SAMPLE(?id) AS ?key) (SAMPLE(?title) AS ?label) WHERE {
   VALUES ?node { %s } ?node dcterms:identifier ?id OPTIONAL { ?node dcterms:title ?title }
 } GROUP BY ?node
 """
+_SUCCESSORS = "SELECT ?old ?new WHERE { VALUES ?old { %s } ?old dcterms:isReplacedBy ?new }"
 _ENTITY_LABELS = """
 SELECT ?node (SAMPLE(?name) AS ?label)
        (GROUP_CONCAT(DISTINCT STRAFTER(STR(?type), "#"); separator=", ") AS ?types) WHERE {
@@ -315,8 +401,9 @@ class RunDiff:
         lines = [
             f"run {r.id} ({r.executor}, {r.started:%Y-%m-%d %H:%M:%S} UTC, "
             f"{(r.ended - r.started).total_seconds():.1f} s) over {', '.join(r.inputs)}",
-            f"papers: {len(c.added_papers)} added, {len(c.replaced_papers)} replaced, {r.papers_unchanged} "
-            f"unchanged; {r.records_skipped} records skipped; {len(c.new_entities)} new entities, "
+            f"papers: {len(c.added_papers)} added, {len(c.replaced_papers)} replaced"
+            f"{f' ({len(c.rekeyed)} re-keyed)' if c.rekeyed else ''}, {r.papers_unchanged} unchanged; "
+            f"{r.records_skipped} records skipped; {len(c.new_entities)} new entities, "
             f"{len(c.new_claims)} new claims",
         ]
         totals = {
@@ -333,13 +420,15 @@ class RunDiff:
         return "\n".join(lines) + "\n"
 
 
+def _values(iris: Iterable[str]) -> str:
+    return " ".join(str(ox.NamedNode(i)) for i in iris)
+
+
 def _items(store: Store, sparql: str, iris: tuple[str, ...], detail: str) -> list[Item]:
     """Label ``iris`` in one query (``sparql`` has a VALUES slot); an IRI no longer stored labels itself."""
     if not iris:
         return []
-    found = {
-        row["node"].value: row for row in store.query(sparql % " ".join(str(ox.NamedNode(i)) for i in iris))
-    }
+    found = {row["node"].value: row for row in store.query(sparql % _values(iris))}
 
     def value(row, name: str) -> str:
         return row[name].value if row is not None and row[name] is not None else ""
@@ -347,9 +436,72 @@ def _items(store: Store, sparql: str, iris: tuple[str, ...], detail: str) -> lis
     return [Item(iri, value(found.get(iri), "label") or iri, value(found.get(iri), detail)) for iri in iris]
 
 
+def _paper_key(iri: str) -> str:
+    """The record key a paper IRI was made from (kg.rdf.iris.paper_iri percent-encodes it as the last
+    segment), for a paper that no longer holds its key in the store."""
+    return unquote(iri.rsplit("/", 1)[-1])
+
+
+def _current(store: Store, iris: tuple[str, ...]) -> dict[str, str]:
+    """Where each of ``iris`` (papers no longer stored) went: the end of its ``dcterms:isReplacedBy`` chain.
+
+    Two steps at most, since a key can be strengthened twice (title, then DOI, then arXiv id); followed in
+    Python rather than with a property path, which not every SPARQL store accepts from a VALUES block.
+    """
+    current = {iri: iri for iri in iris}
+    for _ in range(2):
+        ends = sorted(set(current.values()))
+        step = {row["old"].value: row["new"].value for row in store.query(_SUCCESSORS % _values(ends))}
+        if not step:
+            break
+        current = {iri: step.get(end, end) for iri, end in current.items()}
+    return current
+
+
+def _paper_items(store: Store, iris: tuple[str, ...], renamed: Mapping[str, str]) -> list[Item]:
+    """Label papers by title, with their key as detail.
+
+    A paper this run re-keyed (``renamed``: new IRI -> old IRI) shows the key it had ("..., was title:...");
+    one a later run re-keyed holds nothing under its IRI any more, so it is labelled by the paper it became
+    ("title:..., now arxiv:...").
+    """
+    items = _items(store, _PAPER_LABELS, iris, "key")
+    gone = tuple(i.iri for i in items if not i.detail)  # every stored paper has a dcterms:identifier
+    now = _current(store, gone) if gone else {}
+    found = {i.iri: i for i in _items(store, _PAPER_LABELS, tuple(sorted(set(now.values()))), "key")}
+    labelled = []
+    for item in items:
+        if item.iri in renamed:
+            item = Item(item.iri, item.label, f"{item.detail}, was {_paper_key(renamed[item.iri])}")
+        elif item.iri in now and found[now[item.iri]].detail:
+            current = found[now[item.iri]]
+            item = Item(item.iri, current.label, f"{_paper_key(item.iri)}, now {current.detail}")
+        labelled.append(item)
+    return labelled
+
+
+def _claim_items(store: Store, iris: tuple[str, ...]) -> list[Item]:
+    """Label claims by their text, with their paper's title.
+
+    A claim of a paper a later run re-keyed is stored under the new key (its IRI names the paper's key): it
+    is labelled by the claim it became.
+    """
+    items = _items(store, _CLAIM_LABELS, iris, "paper")
+    unlabelled = {_claim_parts(i.iri)[0] for i in items if i.label == i.iri}  # a stored claim has kg:text
+    gone = tuple(sorted(unlabelled))
+    now = {old: new for old, new in _current(store, gone).items() if old != new} if gone else {}
+    moved = {i.iri: iri for i in items if (iri := _moved(i.iri, now)) != i.iri}
+    found = {i.iri: i for i in _items(store, _CLAIM_LABELS, tuple(sorted(set(moved.values()))), "paper")}
+    return [
+        Item(i.iri, found[moved[i.iri]].label, found[moved[i.iri]].detail) if i.iri in moved else i
+        for i in items
+    ]
+
+
 def describe_run(store: Store, run: RunRecord, *, limit: int | None = 20) -> RunDiff:
     """Label the first ``limit`` papers, entities and claims of each kind a run added (all when None)."""
     c = run.changes
+    renamed = {r.new: r.old for r in c.rekeyed}
 
     def first(iris: tuple[str, ...]) -> tuple[str, ...]:
         return iris if limit is None else iris[:limit]
@@ -357,9 +509,9 @@ def describe_run(store: Store, run: RunRecord, *, limit: int | None = 20) -> Run
     return RunDiff(
         run,
         {
-            "new papers": _items(store, _PAPER_LABELS, first(c.added_papers), "key"),
-            "replaced papers": _items(store, _PAPER_LABELS, first(c.replaced_papers), "key"),
+            "new papers": _paper_items(store, first(c.added_papers), renamed),
+            "replaced papers": _paper_items(store, first(c.replaced_papers), renamed),
             "new entities": _items(store, _ENTITY_LABELS, first(c.new_entities), "types"),
-            "new claims": _items(store, _CLAIM_LABELS, first(c.new_claims), "paper"),
+            "new claims": _claim_items(store, first(c.new_claims)),
         },
     )

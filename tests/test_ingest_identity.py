@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.ingest.identity import arxiv_id, normalise_doi, normalise_title, record_id, title_key
+from kg.ingest.identity import arxiv_id, normalise_doi, normalise_title, record_id, record_keys, title_key
 from kg.ingest.records import Draft
 from kg.types import Origin, Record, Skipped
 
@@ -70,6 +70,15 @@ def test_record_id_prefers_arxiv_then_doi_then_title() -> None:
     assert record_id("2505.19914", "10.1/x", "T", "A") == "arxiv:2505.19914"
     assert record_id(None, "10.1/x", "T", "A") == "doi:10.1/x"
     assert record_id(None, None, "T", "A") == title_key("T", "A")
+
+
+def test_record_keys_are_every_key_strongest_first_and_the_id_is_the_first() -> None:
+    title = title_key("T", "A")
+    assert record_keys("2505.19914", "10.1/x", "T", "A") == ("arxiv:2505.19914", "doi:10.1/x", title)
+    assert record_keys("2505.19914", None, "T", "A") == ("arxiv:2505.19914", title)
+    assert record_keys(None, None, "T", "A") == (title,)
+    for arxiv, doi in (("2505.19914", "10.1/x"), (None, "10.1/x"), (None, None)):
+        assert record_id(arxiv, doi, "T", "A") == record_keys(arxiv, doi, "T", "A")[0]
 
 
 def test_draft_finds_arxiv_id_in_doi_url_or_source_id() -> None:

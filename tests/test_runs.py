@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fixtures.rdf.sample import BASE, sample_store
 
 from kg.cli import main
-from kg.runs import Changes, Snapshot
+from kg.ingest.identity import title_key
+from kg.rdf.iris import paper_iri
+from kg.runs import Changes, Rekeyed, RunRecord, Snapshot, save_run
+from kg.store import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+# In papers.jsonl without its arXiv id (so keyed by its title), in feed.atom with it.
+SRA_TITLE = "Sparse Routing Adapters for Parameter-Efficient Reasoning"
+SRA_ABSTRACT = json.loads((EXAMPLES / "papers.jsonl").read_text().splitlines()[0])["abstract"]
+SRA_OLD = paper_iri(BASE, title_key(SRA_TITLE, SRA_ABSTRACT)).value
+SRA_NEW = paper_iri(BASE, "arxiv:2599.00101").value
 
 
 def run(*args: str, ok: bool = True):
@@ -46,6 +57,20 @@ def test_snapshot_changes_tell_added_from_replaced_and_new_from_known() -> None:
     changes = Changes.between(before, after)
     assert changes == Changes(("p3",), ("p2",), ("e2",), ("c2", "c3"))
     assert not Changes.between(after, after)
+
+
+def test_a_rekeyed_paper_is_replaced_not_added_and_its_old_claims_are_not_new() -> None:
+    old, new, other = (f"{BASE}paper/{key}" for key in ("title:t", "arxiv:a", "arxiv:b"))
+    kept, added = f"{BASE}claim/title:t/abstract/0-9", f"{BASE}claim/arxiv:a/abstract/10-20"
+    before = Snapshot({old: frozenset({"d1"})}, frozenset(), frozenset({kept}))
+    after = Snapshot(
+        {new: frozenset({"d2"}), other: frozenset({"d3"})},
+        frozenset(),
+        frozenset({f"{BASE}claim/arxiv:a/abstract/0-9", added, f"{BASE}claim/arxiv:b/abstract/0-9"}),
+    )
+    rekeyed = (Rekeyed(old, new),)
+    changes = Changes.between(before, after, rekeyed)
+    assert changes == Changes((other,), (new,), (), (added, f"{BASE}claim/arxiv:b/abstract/0-9"), rekeyed)
 
 
 def test_each_build_that_changes_the_store_is_recorded_newest_first(two_runs) -> None:
@@ -85,10 +110,39 @@ def test_build_report_prints_the_run_and_json_carries_it(two_runs) -> None:
     assert second["run"]["claims_added"] == len(second["run"]["new claims"])
 
 
+def test_the_second_build_rekeys_the_paper_the_first_keyed_by_its_title(two_runs) -> None:
+    store, _, second = two_runs
+    assert kg_json(store, "stats")["classes"]["Paper"] == 12
+    assert (second["papers_added"], second["papers_replaced"], second["papers_unchanged"]) == (6, 1, 5)
+    recorded = second["run"]
+    assert recorded["rekeyed"] == [{"old": SRA_OLD, "new": SRA_NEW}]
+    assert (recorded["papers_added"], recorded["papers_replaced"]) == (6, 1), "re-keyed is not new"
+    [replaced] = recorded["replaced papers"]
+    assert replaced["iri"] == SRA_NEW and replaced["label"] == SRA_TITLE
+    assert replaced["detail"] == f"arxiv:2599.00101, was {title_key(SRA_TITLE, SRA_ABSTRACT)}"
+    assert SRA_NEW not in {p["iri"] for p in recorded["new papers"]}
+    listed = kg_json(store, "diff", "--list")[0]
+    assert listed["rekeyed"] == recorded["rekeyed"], "read back from the store as it was recorded"
+    assert "1 replaced (1 re-keyed)" in run("--store", str(store), "diff").stdout
+
+
+def test_an_earlier_run_names_the_rekeyed_paper_by_what_it_became(two_runs) -> None:
+    store, first, _ = two_runs
+    earlier = kg_json(store, "diff", first["run"]["id"])
+    [sra] = [p for p in earlier["new papers"] if p["iri"] == SRA_OLD]
+    assert sra["label"] == SRA_TITLE
+    assert sra["detail"] == f"{title_key(SRA_TITLE, SRA_ABSTRACT)}, now arxiv:2599.00101"
+    claims = [c for c in earlier["new claims"] if c["iri"].startswith(SRA_OLD.replace("/paper/", "/claim/"))]
+    assert claims and all(c["detail"] == SRA_TITLE and c["label"] in SRA_ABSTRACT for c in claims)
+
+
 def test_a_build_that_changes_nothing_is_not_recorded(two_runs) -> None:
     store, _, second = two_runs
     again = run("--store", str(store), "build", str(EXAMPLES), "--report")
     assert "nothing new" in again.stdout
+    third = kg_json(store, "build", str(EXAMPLES))
+    assert (third["papers_added"], third["papers_replaced"], third["papers_unchanged"]) == (0, 0, 12)
+    assert third["run"] is None
     runs = json.loads(run("--store", str(store), "diff", "--list", "--format", "json").stdout)
     assert len(runs) == 2 and runs[0]["run"] == second["run"]["run"]
 
@@ -96,6 +150,24 @@ def test_a_build_that_changes_nothing_is_not_recorded(two_runs) -> None:
 def test_a_store_with_runs_still_conforms_to_the_shapes(two_runs) -> None:
     store, _, _ = two_runs
     assert "conforms" in run("--store", str(store), "validate").stdout
+
+
+def _record(iri: str, changes: Changes) -> RunRecord:
+    now = datetime.now(UTC)
+    return RunRecord(iri, now, now, "p", "s", "local", (), 0, 0, changes)
+
+
+def test_a_run_naming_a_paper_gone_without_a_successor_does_not_conform() -> None:
+    store = sample_store()
+    kept = paper_iri(BASE, "arxiv:2401.00001").value
+    gone = paper_iri(BASE, "title:0123456789abcdef").value
+    earlier = _record(f"{BASE}run/1", Changes((gone,), (), (), ()))
+    save_run(store, earlier)
+    conforms, report = validate(store)
+    assert not conforms and "addedPaper" in report
+    later = Changes((), (kept,), (), (), (Rekeyed(gone, kept),))
+    save_run(store, dataclasses.replace(earlier, iri=f"{BASE}run/2", changes=later))
+    assert validate(store)[0]
 
 
 def test_a_changed_paper_is_reported_as_replaced_with_its_new_claims(tmp_path) -> None:

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 import pytest
 from fixtures.rdf.sample import BASE, cot_paper, gpt4_paper, reft_paper, sample_extractions, sample_store
 
+from kg.ingest.identity import title_key
 from kg.rdf import iris
 from kg.rdf.triples import paper_triples
 from kg.store import KgStore, WriteStats, paper_graphs, refresh_derived, write_extractions
@@ -107,6 +108,41 @@ def test_within_a_batch_the_last_extraction_of_a_paper_wins() -> None:
     stats = write_extractions(store, [first, last], BASE)
     assert stats.added == 1
     assert paper_graphs(store, iris.paper_iri(BASE, first.record.id)) == {paper_triples(last, BASE)[0]}
+
+
+def _weaker_key(extraction: Extraction, doi: str | None = None) -> Extraction:
+    """The same paper as an input without its arXiv id gives it: keyed by its DOI, else by its title."""
+    r = extraction.record
+    extraction.record = dataclasses.replace(
+        r, id=f"doi:{doi}" if doi else title_key(r.title, r.abstract), arxiv_id=None, doi=doi, url=None
+    )
+    return extraction
+
+
+@pytest.mark.parametrize("doi", [None, "10.1000/reft"])
+def test_a_paper_given_a_stronger_key_is_rekeyed_not_added(doi: str | None) -> None:
+    store = KgStore(None)
+    weak = _weaker_key(reft_paper(), doi)
+    write_extractions(store, [weak, *sample_extractions()[1:]], BASE)
+    strong = reft_paper()
+    strong.record = dataclasses.replace(strong.record, doi=doi)
+    stats = write_extractions(store, [strong], BASE)
+    refresh_derived(store, BASE)
+    assert stats.replaced == 1 and stats.added == stats.unchanged == 0
+    assert not paper_graphs(store, iris.paper_iri(BASE, weak.record.id))
+    fresh = KgStore(None)
+    write_extractions(fresh, [strong, *sample_extractions()[1:]], BASE)
+    refresh_derived(fresh, BASE)
+    assert _quads(store) == _quads(fresh), "nothing of the title-keyed version is left"
+
+
+def test_a_same_titled_paper_with_another_arxiv_id_is_a_different_paper() -> None:
+    store = sample_store()
+    other = reft_paper()
+    other.record = dataclasses.replace(other.record, id="arxiv:2401.99999", arxiv_id="2401.99999")
+    stats = write_extractions(store, [other], BASE)
+    assert stats.added == 1 and stats.replaced == 0
+    assert paper_graphs(store, iris.paper_iri(BASE, "arxiv:2401.00001"))
 
 
 def test_the_store_on_disk_keeps_what_was_written(tmp_path) -> None:

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from kg.ingest.identity import title_key
+from kg.ingest.identity import record_keys
 from kg.types import Record, Skipped
 
 
@@ -58,9 +58,8 @@ class SeenKeys:
         Returns:
             True when it is a duplicate of a record added before.
         """
-        candidates = (record.arxiv_id and f"arxiv:{record.arxiv_id}", record.doi and f"doi:{record.doi}")
-        ids = {key for key in candidates if key}
-        title = title_key(record.title, record.abstract)
+        *identifiers, title = record_keys(record.arxiv_id, record.doi, record.title, record.abstract)
+        ids = set(identifiers)
         duplicate = not ids.isdisjoint(self._ids) or self._title_matches(title, record.arxiv_id)
         self._ids |= ids
         self._titles[title] = self._titles.get(title) or record.arxiv_id

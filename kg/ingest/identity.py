@@ -92,8 +92,11 @@ def title_key(title: str, abstract: str) -> str:
     return "title:" + digest[:TITLE_HASH_CHARS]
 
 
-def record_id(arxiv: str | None, doi: str | None, title: str, abstract: str) -> str:
-    """The id of a record: the strongest identifier known for the paper.
+def record_keys(arxiv: str | None, doi: str | None, title: str, abstract: str) -> tuple[str, ...]:
+    """Every key the paper can be known by, strongest first: "arxiv:<id>", "doi:<doi>", the title key.
+
+    The first is the record id; the others are what the same paper was keyed by when an input gave fewer
+    identifiers, which is how a later build recognises a paper stored under a weaker key (kg.store.write).
 
     Args:
         arxiv: arXiv id without version, if known.
@@ -102,10 +105,17 @@ def record_id(arxiv: str | None, doi: str | None, title: str, abstract: str) -> 
         abstract: abstract as read.
 
     Returns:
+        One to three keys, the title key always last.
+    """
+    ids = (arxiv and f"arxiv:{arxiv}", doi and f"doi:{doi}")
+    return (*(key for key in ids if key), title_key(title, abstract))
+
+
+def record_id(arxiv: str | None, doi: str | None, title: str, abstract: str) -> str:
+    """The id of a record: the strongest identifier known for the paper (the first of :func:`record_keys`,
+    which takes the same arguments).
+
+    Returns:
         "arxiv:<id>", else "doi:<doi>", else the title key.
     """
-    if arxiv:
-        return f"arxiv:{arxiv}"
-    if doi:
-        return f"doi:{doi}"
-    return title_key(title, abstract)
+    return record_keys(arxiv, doi, title, abstract)[0]

@@ -16,6 +16,7 @@ from datetime import date
 
 import pyoxigraph as ox
 
+from kg.ingest.identity import record_keys
 from kg.rdf import iris
 from kg.rdf.vocab import OX_DCTERMS, OX_KG, OX_OA, OX_PROV, OX_RDF, OX_RDFS, OX_SCHEMA, OX_SKOS, OX_XSD
 from kg.types import Claim, ClaimValue, Extraction, Mention, Record, Relation, Result, Span
@@ -323,3 +324,26 @@ def paper_graph(extraction: Extraction, base: str) -> PaperGraph:
     suffix = f" {name} .\n"
     paper = iris.paper_iri(base, extraction.record.id).value
     return PaperGraph(paper, name.value, "".join(text + suffix for text, _ in lines), len(lines))
+
+
+def paper_aliases(
+    paper: str, *, arxiv: str | None, doi: str | None, title: str, abstract: str
+) -> tuple[str, ...]:
+    """The IRIs the paper ``paper`` would have under its weaker keys (kg.ingest.identity.record_keys).
+
+    An input without a paper's arXiv id or DOI stores it under a weaker key (its DOI or title key); these are
+    the IRIs a later build, which has the stronger key, looks for to re-key it instead of adding a second
+    paper. Paper IRIs are ``{base}paper/{key}`` (kg.rdf.iris.paper_iri), so the paper under another key is
+    its IRI with the last segment swapped: no base is needed, and the writer is not given one.
+
+    Args:
+        paper: the paper's IRI (under its strongest key).
+        arxiv, doi, title, abstract: its identifiers and text as stored (kg:arxivId, kg:doi, dcterms:title,
+            dcterms:abstract).
+
+    Returns:
+        The other IRIs, strongest key first; empty for a paper keyed by its title alone.
+    """
+    prefix = paper[: paper.rindex("/") + 1]
+    keyed = (prefix + iris.encode_segment(key) for key in record_keys(arxiv, doi, title, abstract))
+    return tuple(alias for alias in keyed if alias != paper)

@@ -1,26 +1,36 @@
-"""The write path: extractions -> one named graph per paper, idempotent, incremental, never half-written."""
+"""The write path: extractions -> one named graph per paper, idempotent, incremental, never half-written.
+
+A paper has one IRI, from its strongest key (kg.ingest.identity.record_keys). When an input gives a stored
+paper a stronger key than the one it was stored under (its arXiv id, where an earlier input had only its
+title), the writer re-keys it: the new graph goes in under the new IRI and the graphs under the weaker-key
+IRIs are dropped, as an older version would be. The run record says so (kg.runs).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.rdf.triples import PaperGraph, paper_graph
+from kg.rdf.triples import PaperGraph, paper_aliases, paper_graph
 from kg.rdf.vocab import OX_KG, OX_RDF
 from kg.store.core import KgStore
 from kg.types import Extraction
+
+if TYPE_CHECKING:
+    from kg.store.remote import RemoteStore
 
 
 @dataclass(frozen=True)
 class WriteStats:
     """What a write did, counted in papers (and triples written).
 
-    ``added``: papers the store did not hold; ``unchanged``: papers whose graph was already there (nothing
-    written); ``replaced``: papers whose content changed (new graph written, old ones dropped); ``triples``:
-    triples written into new graphs.
+    ``added``: papers the store did not hold under any of their keys; ``unchanged``: papers whose graph was
+    already there (nothing written); ``replaced``: papers whose content changed or that were re-keyed (new
+    graph written, old ones dropped); ``triples``: triples written into new graphs.
     """
 
     added: int = 0
@@ -49,25 +59,61 @@ def _batches(items: Iterable[PaperGraph], size: int) -> Iterator[list[PaperGraph
         yield batch
 
 
+_IDENTITY = """
+SELECT ?paper ?title ?abstract ?arxiv ?doi WHERE {
+  VALUES ?paper { %s }
+  ?paper a kg:Paper ; dcterms:title ?title ; dcterms:abstract ?abstract .
+  OPTIONAL { ?paper kg:arxivId ?arxiv }
+  OPTIONAL { ?paper kg:doi ?doi }
+}
+"""
+
+
+def stored_aliases(store: KgStore | RemoteStore, papers: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The weaker-key IRIs (kg.rdf.triples.paper_aliases) of each of ``papers``, from its stored identifiers.
+
+    SPARQL, so that kg.runs can ask a remote store the same; a paper the store does not hold is left out.
+    """
+    values = " ".join(str(ox.NamedNode(paper)) for paper in papers)
+    if not values:
+        return {}
+    aliases: dict[str, dict[str, None]] = {}  # an ordered set per paper: two versions may both be stored
+    for row in store.query(_IDENTITY % values):
+        arxiv, doi = (row[name].value if row[name] is not None else None for name in ("arxiv", "doi"))
+        paper = row["paper"].value
+        found = paper_aliases(
+            paper, arxiv=arxiv, doi=doi, title=row["title"].value, abstract=row["abstract"].value
+        )
+        aliases.setdefault(paper, {}).update(dict.fromkeys(found))
+    return {paper: tuple(found) for paper, found in aliases.items()}
+
+
 def _write_batch(store: KgStore, batch: list[PaperGraph]) -> WriteStats:
     """Write one batch: all new graphs in one bulk load, then drop the versions they replace.
 
     A paper that appears twice in the batch keeps its last graph. Old versions are dropped only after
     the new ones are in, and also when the current version was already present (the leftover of an
-    interrupted earlier build).
+    interrupted earlier build); so are the graphs of the paper under its weaker keys (a re-keying).
     """
     latest = {ox.NamedNode(graph.paper): graph for graph in batch}
     before = {paper: paper_graphs(store, paper) for paper in latest}
     new = {g.name: g for paper, g in latest.items() if ox.NamedNode(g.name) not in before[paper]}
     if new:
         store.load_nquads("".join(g.nquads for g in new.values()))
-    added = replaced = 0
     for paper, graph in latest.items():
         for old in before[paper] - {ox.NamedNode(graph.name)}:
             store.drop_graph(old)
+    aliases = stored_aliases(store, (graph.paper for graph in latest.values()))
+    added = replaced = 0
+    for paper, graph in latest.items():
+        rekeyed = {
+            old for alias in aliases.get(paper.value, ()) for old in paper_graphs(store, ox.NamedNode(alias))
+        }
+        for old in rekeyed:
+            store.drop_graph(old)
         if graph.name in new:
-            added += not before[paper]
-            replaced += bool(before[paper])
+            added += not (before[paper] or rekeyed)
+            replaced += bool(before[paper] or rekeyed)
     return WriteStats(added, len(latest) - len(new), replaced, sum(g.triples for g in new.values()))
 
 
