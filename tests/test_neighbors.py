@@ -12,8 +12,8 @@ from fixtures.query.helpers import BASE, ENTITY, add_trig, invoke, small_store
 from kg.errors import NotFoundError
 from kg.query.cache import cache_path, fingerprint
 from kg.query.lookup import LabelIndex, resolve_one
-from kg.query.neighbourhood import neighbours, paths, personalised_pagerank, related
-from kg.query.view import build_view, load_view
+from kg.query.neighbourhood import neighbours, neighbours_around, paths, personalised_pagerank, related
+from kg.query.view import build_view, load_view, read_neighbourhood
 from kg.store import KgStore
 
 REFT, SFT, GSM8K, COT = (ENTITY + n for n in ("reft", "sft", "gsm8k", "cot"))
@@ -220,3 +220,37 @@ def test_exploration_on_a_graph_built_by_the_real_writer():
     assert any("—evaluatesOn→ GSM8K ←evaluatesOn—" in t for t in texts)
     with pytest.raises(NotFoundError):
         paths(view, graph, reft, uber)  # the translation paper shares nothing with the others
+
+
+@pytest.mark.parametrize("built", [False, True], ids=["small", "sample"])
+def test_neighbours_read_from_the_store_are_those_of_the_whole_view(built):
+    from fixtures.rdf.sample import sample_store
+
+    from kg.store import refresh_derived
+
+    store = sample_store() if built else small_store()
+    refresh_derived(store, BASE)  # the degrees at the last hop are the derived paper counts, as after a build
+    index = LabelIndex.from_store(store)
+    view = build_view(store)
+    graph = view.to_networkx()
+    checked = 0
+    for iri in index.entities:
+        for hops in (1, 2, 3):
+            whole = neighbours(view, graph, iri, hops=hops, limit=1000)
+            assert neighbours_around(store, index, iri, hops=hops, limit=1000) == whole, (iri, hops)
+            checked += len(whole)
+        for types in (("Method",), ("paper",)):
+            expected = neighbours(view, graph, iri, hops=2, types=types, limit=3)
+            assert neighbours_around(store, index, iri, hops=2, types=types, limit=3) == expected
+    assert checked > 100
+
+
+def test_a_neighbourhood_holds_only_what_lies_within_its_hops():
+    store = small_store()
+    near = read_neighbourhood(store, LabelIndex.from_store(store), REFT, 1)
+    assert set(near.view.nodes) == {REFT, REFT_PAPER, SFT}
+    assert near.degree[REFT_PAPER] == 7 and near.degree[SFT] == 2  # counted in the whole graph
+    assert {(e.source, e.relation, e.target) for e in near.view.edges} == {
+        (REFT_PAPER, "proposes", REFT),
+        (REFT, "outperforms", SFT),
+    }

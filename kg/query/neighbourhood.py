@@ -1,7 +1,9 @@
 """Exploring around entities: neighbours within K hops, shortest connections, and related entities.
 
 All three work on the undirected networkx form of kg.query.view (papers are nodes too, so two methods
-evaluated on the same benchmark are 4 hops apart: method - paper - benchmark - paper - method). Every
+evaluated on the same benchmark are 4 hops apart: method - paper - benchmark - paper - method); neighbours
+also on the part of it within K hops read straight from the store (``neighbours_around``), which gives the
+same answer without loading the whole view. Every
 answer carries a readable chain such as ``ReFT ←proposes— 'ReFT: Reasoning…' —evaluatesOn→ GSM8K``, built
 from the direction each edge really has in the graph. networkx is imported only by the callers of
 ``GraphView.to_networkx`` and here, inside the functions.
@@ -16,10 +18,13 @@ from typing import TYPE_CHECKING, Literal
 from kg.errors import NotFoundError
 from kg.query.lookup import allowed_types
 from kg.query.render import truncate
-from kg.query.view import GraphView, Node
+from kg.query.view import GraphView, Node, read_neighbourhood
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from kg.query.lookup import LabelIndex
+    from kg.store import KgStore
 
 RELATED_RADIUS = 4  # entity - paper - entity - paper - entity: far enough for "used where X was used"
 PAGERANK_ALPHA = 0.85
@@ -107,7 +112,14 @@ def chain(view: GraphView, graph: nx.Graph, path: list[str]) -> Chain:
 
 
 def neighbours(
-    view: GraphView, graph: nx.Graph, source: str, *, hops: int, types: tuple[str, ...] = (), limit: int = 20
+    view: GraphView,
+    graph: nx.Graph,
+    source: str,
+    *,
+    hops: int,
+    types: tuple[str, ...] = (),
+    limit: int = 20,
+    degree: dict[str, int] | None = None,
 ) -> list[Neighbour]:
     """Nodes within ``hops`` edges of ``source``, nearest and best-connected first.
 
@@ -118,6 +130,7 @@ def neighbours(
         hops: the largest distance, in edges (a paper counts as a hop).
         types: list only nodes of these types (entity types, subtypes included, or "Paper"); all when empty.
         limit: at most this many neighbours.
+        degree: each node's degree in the whole view, when ``view`` is only the part within ``hops``.
 
     Returns:
         Neighbours sorted by distance, then degree (descending), then label.
@@ -129,9 +142,24 @@ def neighbours(
     for iri, path in nx.single_source_shortest_path(graph, source, cutoff=hops).items():
         node = view.nodes[iri]
         if iri != source and wanted(node):
-            found.append(Neighbour(node, len(path) - 1, graph.degree(iri), chain(view, graph, path)))
+            links = graph.degree(iri) if degree is None else degree[iri]
+            found.append(Neighbour(node, len(path) - 1, links, chain(view, graph, path)))
     found.sort(key=lambda n: (n.distance, -n.degree, n.node.label))
     return found[:limit]
+
+
+def neighbours_around(
+    store: KgStore, index: LabelIndex, source: str, *, hops: int, types: tuple[str, ...] = (), limit: int = 20
+) -> list[Neighbour]:
+    """``neighbours`` of an entity, from only the part of the view within ``hops`` of it (read from the store
+    by kg.query.view.read_neighbourhood): the same neighbours, degrees and chains as over the whole view.
+
+    Raises:
+        QueryError: the store could not be queried.
+    """
+    near = read_neighbourhood(store, index, source, hops)
+    graph = near.view.to_networkx()
+    return neighbours(near.view, graph, source, hops=hops, types=types, limit=limit, degree=near.degree)
 
 
 def _type_filter(types: tuple[str, ...]):

@@ -5,12 +5,20 @@ keeps only the nodes people navigate (papers and entities) and the edges between
 proposes/uses/evaluatesOn/addresses/measuredBy links, ``mentions`` where no typed link exists, and entity
 ``outperforms`` edges). Reading it costs three whole-graph queries, so it is cached beside the store as
 ``<store>.view.json`` until the next build changes the store (see kg.query.cache).
+
+`kg neighbors` needs only the part of the view around one entity, so ``read_neighbourhood`` reads that
+part from the store a hop at a time (the edges of the nodes found so far, bound in VALUES blocks), which
+at 100k papers costs a fraction of loading the whole view and building a networkx graph of it.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
+
+import pyoxigraph as ox
 
 from kg.query.cache import cached
 from kg.query.sparql import select
@@ -19,6 +27,8 @@ from kg.store import KgStore
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from kg.query.lookup import LabelIndex
 
 ENTITY_NODES = f"""
 SELECT ?node ?type ?label WHERE {{
@@ -33,12 +43,23 @@ SELECT ?node ?title ?date WHERE {
   OPTIONAL { ?node dcterms:date ?date }
 }
 """
+_RELATIONS = ", ".join(["kg:mentions", *(f"<{iri}>" for iri in RELATION.values())])
 EDGES = f"""
 SELECT ?source ?relation ?target WHERE {{
-  VALUES ?relation {{ kg:mentions {" ".join(f"<{iri}>" for iri in RELATION.values())} }}
+  VALUES ?relation {{ {_RELATIONS.replace(",", "")} }}
   ?source ?relation ?target .
 }}
 """
+# The neighbourhood's reads. {nodes} is a VALUES list of IRIs the store gave (never user text), written by
+# pyoxigraph's term serialisation; {relations} a list of relation IRIs. Papers are never the object of these
+# relations, so edges are read to entities only. A few IRIs per query: Oxigraph's time for a VALUES block
+# grew faster than its length (1k store, 500 papers' edges: 0.5 ms for 5 IRIs, 190-1000 ms for 500 at once).
+_EDGES_AT = """SELECT ?source ?relation ?target WHERE {{
+  VALUES ?{end} {{ {nodes} }} ?source ?relation ?target FILTER(?relation IN ({relations})) }}"""
+_PAPERS_OF = """SELECT ?node ?title ?date WHERE {{ VALUES ?node {{ {nodes} }} ?node a kg:Paper
+  OPTIONAL {{ ?node dcterms:title ?title }} OPTIONAL {{ ?node dcterms:date ?date }} }}"""
+_PAPER_COUNTS = "SELECT ?node ?count WHERE {{ VALUES ?node {{ {nodes} }} ?node kg:paperCount ?count }}"
+_CHUNK = 4  # IRIs per VALUES block
 
 
 @dataclass(frozen=True)
@@ -131,14 +152,116 @@ def build_view(store: KgStore) -> GraphView:
         nodes[node.value] = Node(node.value, "entity", label.value)
     nodes = {iri: Node(iri, "entity", n.label, tuple(sorted(types[iri]))) for iri, n in nodes.items()}
     for node, title, date in select(store, PAPER_NODES).rows:
-        label = title.value if title is not None and title.value else node.value.rsplit("/", 1)[-1]
-        nodes[node.value] = Node(node.value, "paper", label, (), date.value if date is not None else None)
+        nodes[node.value] = _paper(node, title, date)
     found = {
-        Edge(source.value, relation.value.rsplit("#", 1)[-1], target.value)
-        for source, relation, target in select(store, EDGES).rows
-        if source.value in nodes and target.value in nodes
+        edge for edge in _edges(select(store, EDGES).rows) if edge.source in nodes and edge.target in nodes
     }
+    return GraphView(nodes, _without_redundant_mentions(found))
+
+
+def _paper(node: ox.NamedNode, title: ox.Literal | None, date: ox.Literal | None) -> Node:
+    """A paper node: labelled by its title, or by the end of its IRI when it has none."""
+    label = title.value if title is not None and title.value else node.value.rsplit("/", 1)[-1]
+    return Node(node.value, "paper", label, (), date.value if date is not None else None)
+
+
+def _edges(rows: Iterable[tuple]) -> Iterator[Edge]:
+    for source, relation, target in rows:
+        yield Edge(source.value, relation.value.rsplit("#", 1)[-1], target.value)
+
+
+def _without_redundant_mentions(found: set[Edge]) -> tuple[Edge, ...]:
+    """The edges in view order, without a ``mentions`` edge where the same pair has a typed edge."""
     typed = {(e.source, e.target) for e in found if e.relation != "mentions"}
     edges = [e for e in found if e.relation != "mentions" or (e.source, e.target) not in typed]
     edges.sort(key=lambda e: (e.source, e.relation, e.target))
-    return GraphView(nodes, tuple(edges))
+    return tuple(edges)
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """The part of the view within ``hops`` of a node, as ``read_neighbourhood`` reads it.
+
+    ``view`` holds the nodes within ``hops`` and every edge of the nodes nearer than ``hops`` (so it is
+    exactly what breadth-first search on the whole view walks, in the same edge order); ``degree`` is each
+    node's degree in the whole view, which for the nodes at ``hops`` counts edges the neighbourhood does not
+    hold.
+    """
+
+    view: GraphView
+    degree: dict[str, int]
+
+
+def read_neighbourhood(store: KgStore, index: LabelIndex, source: str, hops: int) -> Neighbourhood:
+    """The view around ``source`` up to ``hops`` edges away, read from the store a hop at a time.
+
+    The degree of an entity at ``hops`` is its ``kg:paperCount`` (every entity a paper links to is one it
+    mentions, see kg.rdf.triples) plus its ``outperforms`` neighbours, so a frequent entity at the edge of
+    the neighbourhood costs one lookup instead of a read of all its papers.
+
+    Args:
+        store: the graph.
+        index: the label index, which gives every entity node's label and types (the view's entity nodes
+            are the index's entities).
+        source: the IRI of an entity of the index, to start from.
+        hops: how far to read, in edges.
+
+    Raises:
+        QueryError: the store could not be queried.
+    """
+    nodes = {source: _entity(index, source)}
+    found: set[Edge] = set()
+    seen, frontier = {source}, [source]
+    for _ in range(hops):
+        edges = _incident(store, index, nodes, frontier, _RELATIONS)
+        found |= edges
+        frontier = sorted({end for e in edges for end in (e.source, e.target)} - seen)
+        seen.update(frontier)
+    degree = _degrees(found)
+    papers = [iri for iri in frontier if nodes[iri].kind == "paper"]
+    entities = [iri for iri in frontier if nodes[iri].kind == "entity"]
+    degree.update(_degrees(_incident(store, index, nodes, papers, _RELATIONS), papers))
+    outperforms = _degrees(_incident(store, index, nodes, entities, f"<{RELATION['outperforms']}>"), entities)
+    counts = {node.value: int(count.value) for node, count in _chunked(store, _PAPER_COUNTS, entities)}
+    degree.update({iri: counts.get(iri, 0) + outperforms.get(iri, 0) for iri in entities})
+    view = GraphView({iri: nodes[iri] for iri in sorted(seen)}, _without_redundant_mentions(found))
+    return Neighbourhood(view, degree)
+
+
+def _entity(index: LabelIndex, iri: str) -> Node:
+    entity = index.entities[iri]
+    return Node(iri, "entity", entity.label, entity.types)
+
+
+def _incident(
+    store: KgStore, index: LabelIndex, nodes: dict[str, Node], iris: list[str], relations: str
+) -> set[Edge]:
+    """The view edges of ``relations`` from and to the nodes ``iris``, with both ends view nodes; ``nodes``
+    gains the new ends (entities from the index, papers read from the store)."""
+    to_entities = [iri for iri in iris if nodes[iri].kind == "entity"]
+    raw = set(_edges(_chunked(store, _EDGES_AT, iris, end="source", relations=relations)))
+    raw |= set(_edges(_chunked(store, _EDGES_AT, to_entities, end="target", relations=relations)))
+    unknown = {end for e in raw for end in (e.source, e.target)} - nodes.keys()
+    for iri in unknown & index.entities.keys():
+        nodes[iri] = _entity(index, iri)
+    for node, title, date in _chunked(store, _PAPERS_OF, sorted(unknown - index.entities.keys())):
+        nodes[node.value] = _paper(node, title, date)
+    return {e for e in raw if e.source in nodes and e.target in nodes}
+
+
+def _chunked(store: KgStore, template: str, iris: list[str], **fields: str) -> Iterator[tuple]:
+    """The rows of ``template`` with ``{nodes}`` filled by ``iris``, a VALUES block of at most _CHUNK."""
+    for start in range(0, len(iris), _CHUNK):
+        values = " ".join(str(ox.NamedNode(iri)) for iri in iris[start : start + _CHUNK])
+        yield from select(store, template.format(nodes=values, **fields)).rows
+
+
+def _degrees(edges: set[Edge], only: list[str] | None = None) -> dict[str, int]:
+    """Each node's degree in the undirected graph of ``edges`` (a self-loop counts twice, as in networkx),
+    for the nodes ``only`` when given."""
+    adjacent: dict[str, set[str]] = defaultdict(set)
+    for e in edges:
+        adjacent[e.source].add(e.target)
+        adjacent[e.target].add(e.source)
+    wanted = adjacent if only is None else only
+    return {n: len(adjacent[n]) + (n in adjacent[n]) for n in wanted}
