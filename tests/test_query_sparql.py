@@ -311,6 +311,10 @@ SELECT ?benchmark ?method ?label ?role (COUNT(DISTINCT ?paper) AS ?papers) WHERE
   { ?paper kg:uses ?method . FILTER EXISTS { ?method a kg:Method } BIND("used" AS ?role) }
   ?method skos:prefLabel ?label .
 } GROUP BY ?benchmark ?method ?label ?role ORDER BY DESC(?papers) ?label ?role""",
+    "top-benchmarks": """
+SELECT ?benchmark ?label (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
+  ?paper kg:evaluatesOn ?benchmark . ?benchmark skos:prefLabel ?label .
+} GROUP BY ?benchmark ?label ORDER BY DESC(?papers) ?label LIMIT 25""",
     "search-claims": """
 SELECT DISTINCT ?text ?sentence ?kind ?title ?date WHERE {
   ?claim a kg:Claim ; kg:text ?sentence ; kg:inPaper ?paper .
@@ -384,6 +388,7 @@ def test_rewritten_queries_answer_as_their_plain_forms():
         "co-used-datasets": [{}],
         "methods-on-benchmark": [{"benchmark": iri} for iri in benchmarks],
         "search-claims": [{"text": t} for t in ("outperforms", "OUTPERFORMS", "", "on", "absent")],
+        "top-benchmarks": [{}],
     }
     assert set(cases) == set(PLAIN)
     for name, params in cases.items():

@@ -10,7 +10,8 @@ stated as a ``VALUES`` block at the head of the query's outermost group, written
 serialisation (IRIs validated, literals escaped). Why both: Oxigraph plans a query before it sees the
 substitutions, so a pattern on a bound entity could be evaluated last (results-for-benchmark read every
 result of the corpus, 60 ms on 10k papers); the VALUES block makes it start there (0.2 ms), while the
-substitutions keep the binding visible inside FILTER EXISTS and subqueries.
+substitutions keep the binding visible inside FILTER EXISTS. Neither reaches into a subquery (it is
+evaluated on its own and joined after), so a query uses its parameters in its outermost group.
 """
 
 from __future__ import annotations
