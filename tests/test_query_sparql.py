@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.errors import NotFoundError, QueryError
-from kg.query.lookup import LabelIndex
 from kg.query.named import adhoc_bindings, bind_params, get_query, load_queries, parse_header
 from kg.query.render import render
 from kg.query.sparql import AskResult, GraphResult, QueryTimeout, SelectResult, run_query, with_values
@@ -303,14 +302,6 @@ SELECT ?first ?second (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
   FILTER(STR(?a) < STR(?b))
   ?a skos:prefLabel ?first . ?b skos:prefLabel ?second .
 } GROUP BY ?a ?b ?first ?second ORDER BY DESC(?papers) ?first ?second LIMIT 25""",
-    "methods-on-benchmark": """
-SELECT ?benchmark ?method ?label ?role (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
-  ?paper kg:evaluatesOn ?benchmark .
-  { ?paper kg:proposes ?method . BIND("proposed" AS ?role) }
-  UNION
-  { ?paper kg:uses ?method . FILTER EXISTS { ?method a kg:Method } BIND("used" AS ?role) }
-  ?method skos:prefLabel ?label .
-} GROUP BY ?benchmark ?method ?label ?role ORDER BY DESC(?papers) ?label ?role""",
     "top-benchmarks": """
 SELECT ?benchmark ?label (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
   ?paper kg:evaluatesOn ?benchmark . ?benchmark skos:prefLabel ?label .
@@ -381,12 +372,9 @@ def rows(store, text: str, bindings) -> list[tuple]:
 
 def test_rewritten_queries_answer_as_their_plain_forms():
     synthetic = synthetic_store()
-    index = LabelIndex.from_store(synthetic)
-    benchmarks = [iri for iri, e in index.entities.items() if "Benchmark" in e.types]
     cases = {
         "acronyms": [{}],
         "co-used-datasets": [{}],
-        "methods-on-benchmark": [{"benchmark": iri} for iri in benchmarks],
         "search-claims": [{"text": t} for t in ("outperforms", "OUTPERFORMS", "", "on", "absent")],
         "top-benchmarks": [{}],
     }
