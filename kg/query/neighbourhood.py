@@ -153,11 +153,16 @@ def neighbours_around(
 ) -> list[Neighbour]:
     """``neighbours`` of an entity, from only the part of the view within ``hops`` of it (read from the store
     by kg.query.view.read_neighbourhood): the same neighbours, degrees and chains as over the whole view.
+    Neighbours are listed nearest first, so the reading stops at the distance where ``limit`` of them are
+    found (two hops from an entity in thousands of papers: its papers, not everything they link to).
 
     Raises:
         QueryError: the store could not be queried.
     """
-    near = read_neighbourhood(store, index, source, hops)
+    wanted = _type_filter(types)
+    near = read_neighbourhood(
+        store, index, source, hops, enough=lambda found: sum(map(wanted, found)) >= limit
+    )
     graph = near.view.to_networkx()
     return neighbours(near.view, graph, source, hops=hops, types=types, limit=limit, degree=near.degree)
 

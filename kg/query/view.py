@@ -14,7 +14,7 @@ at 100k papers costs a fraction of loading the whole view and building a network
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -192,12 +192,22 @@ class Neighbourhood:
     degree: dict[str, int]
 
 
-def read_neighbourhood(store: KgStore, index: LabelIndex, source: str, hops: int) -> Neighbourhood:
+def read_neighbourhood(
+    store: KgStore,
+    index: LabelIndex,
+    source: str,
+    hops: int,
+    *,
+    enough: Callable[[Iterable[Node]], bool] | None = None,
+) -> Neighbourhood:
     """The view around ``source`` up to ``hops`` edges away, read from the store a hop at a time.
 
-    The degree of an entity at ``hops`` is its ``kg:paperCount`` (every entity a paper links to is one it
-    mentions, see kg.rdf.triples) plus its ``outperforms`` neighbours, so a frequent entity at the edge of
-    the neighbourhood costs one lookup instead of a read of all its papers.
+    With ``enough``, reading stops at the first distance where it holds for the nodes found so far: a caller
+    that lists the nearest nodes first needs nothing farther once it has as many as it lists.
+    Every entity a paper links to is one it mentions (kg.rdf.triples), so the degree of a node at ``hops``
+    is read from fewer triples: a paper's from its ``kg:mentions`` edges, an entity's from its
+    ``kg:paperCount`` and its ``outperforms`` edges (a frequent entity at the edge of the neighbourhood costs
+    one lookup instead of a read of all its papers).
 
     Args:
         store: the graph.
@@ -205,6 +215,7 @@ def read_neighbourhood(store: KgStore, index: LabelIndex, source: str, hops: int
             are the index's entities).
         source: the IRI of an entity of the index, to start from.
         hops: how far to read, in edges.
+        enough: called with the nodes found (the source left out) after each hop.
 
     Raises:
         QueryError: the store could not be queried.
@@ -217,10 +228,12 @@ def read_neighbourhood(store: KgStore, index: LabelIndex, source: str, hops: int
         found |= edges
         frontier = sorted({end for e in edges for end in (e.source, e.target)} - seen)
         seen.update(frontier)
+        if enough is not None and enough(nodes[iri] for iri in seen if iri != source):
+            break
     degree = _degrees(found)
     papers = [iri for iri in frontier if nodes[iri].kind == "paper"]
     entities = [iri for iri in frontier if nodes[iri].kind == "entity"]
-    degree.update(_degrees(_incident(store, index, nodes, papers, _RELATIONS), papers))
+    degree.update(_degrees(_incident(store, index, nodes, papers, "kg:mentions"), papers))
     outperforms = _degrees(_incident(store, index, nodes, entities, f"<{RELATION['outperforms']}>"), entities)
     counts = {node.value: int(count.value) for node, count in _chunked(store, _PAPER_COUNTS, entities)}
     degree.update({iri: counts.get(iri, 0) + outperforms.get(iri, 0) for iri in entities})
