@@ -129,27 +129,60 @@ def stage_parse(args: argparse.Namespace) -> dict:
     return {"pipeline": name, "docs": docs, "seconds": seconds, "rate": args.size / seconds, **_rusage()}
 
 
-def _write(graphs: Iterator, store: Path, batch_size: int) -> tuple[WriteStats, float]:
-    """Write paper graphs and refresh the derived graph, as kg.build.build does; seconds of the refresh."""
+def _peak_rss_mb() -> float:
+    """This process's peak RSS since the last :func:`_reset_peak_rss` (VmHWM; 0 where /proc is missing)."""
+    with suppress(OSError), open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / KB, 1)
+    return 0.0
+
+
+def _reset_peak_rss() -> None:
+    """Restart VmHWM from the current RSS (Linux ``clear_refs`` 5), so each phase gets its own peak."""
+    with suppress(OSError), open("/proc/self/clear_refs", "w", encoding="ascii") as clear:
+        clear.write("5")
+
+
+@dataclass(frozen=True)
+class Written:
+    """What :func:`_write` did: the write stats, the refresh's seconds, and the main process's peak RSS
+    while writing paper graphs and while refreshing the derived graph (where the memory goes, issue 7)."""
+
+    stats: WriteStats
+    derived_seconds: float
+    rss_write_mb: float
+    rss_derived_mb: float
+
+
+def _write(graphs: Iterator, store: Path, batch_size: int) -> Written:
+    """Write paper graphs and refresh the derived graph, as kg.build.build does, timing the refresh."""
     from kg.store import open_store, refresh_derived
     from kg.store.write import write_graphs
 
     with open_store(store) as opened:
         stats = write_graphs(opened, graphs, batch_size=batch_size)
+        write_peak = _peak_rss_mb()
+        _reset_peak_rss()
         started = time.perf_counter()
         refresh_derived(opened, BASE)
-    return stats, time.perf_counter() - started
+        seconds = time.perf_counter() - started
+    return Written(stats, seconds, write_peak, _peak_rss_mb())
 
 
-def _build_result(stats: WriteStats, size: int, seconds: float, derived: float) -> dict:
+def _build_result(written: Written, size: int, seconds: float) -> dict:
+    usage = _rusage()  # resetting VmHWM also resets getrusage's own peak: keep the larger of the phases
+    usage["rss_self_mb"] = max(usage["rss_self_mb"], written.rss_write_mb, written.rss_derived_mb)
     return {
-        "papers": stats.added,
-        "papers_unchanged": stats.unchanged,
-        "triples": stats.triples,
+        "papers": written.stats.added,
+        "papers_unchanged": written.stats.unchanged,
+        "triples": written.stats.triples,
         "seconds": seconds,
-        "derived_seconds": derived,
+        "derived_seconds": written.derived_seconds,
+        "rss_write_mb": written.rss_write_mb,
+        "rss_derived_mb": written.rss_derived_mb,
         "rate": size / seconds,
-        **_rusage(),
+        **usage,
     }
 
 
@@ -164,8 +197,8 @@ def stage_build(args: argparse.Namespace) -> dict:
     graphs = graph_records(
         corpus(args.size), base=BASE, version=pipeline_version(), batch_size=args.batch_size, jobs=args.jobs
     )
-    stats, derived = _write(graphs, args.store, args.batch_size)
-    return _build_result(stats, args.size, time.perf_counter() - started, derived)
+    written = _write(graphs, args.store, args.batch_size)
+    return _build_result(written, args.size, time.perf_counter() - started)
 
 
 @dataclass(frozen=True)
@@ -221,11 +254,10 @@ def stage_build_reused(args: argparse.Namespace) -> dict:
         nlp_seconds = time.perf_counter() - started
         task = Replicate(path, pipeline_version())
         graphs = pipelined(range(args.size), task, batch_size=args.batch_size, jobs=args.jobs)
-        stats, derived = _write(graphs, args.store, args.batch_size)
+        written = _write(graphs, args.store, args.batch_size)
     finally:
         os.unlink(path)
-    seconds = time.perf_counter() - started
-    result = _build_result(stats, args.size, seconds, derived)
+    result = _build_result(written, args.size, time.perf_counter() - started)
     return {**result, "distinct_abstracts": distinct, "nlp_seconds": nlp_seconds}
 
 
@@ -401,6 +433,10 @@ def print_table(result: dict) -> None:
     print(
         f"store: {b['store_mb']} MB on disk, {b['triples']} triples written, {b['papers']} papers; "
         f"derived refresh {b['derived_seconds']:.1f} s"
+    )
+    print(
+        f"main-process peak RSS: writes {b['rss_write_mb']:.0f} MB, "
+        f"derived refresh {b['rss_derived_mb']:.0f} MB"
     )
     print(
         f"\n{'query (ms)':34}{'oxigraph p50':>13}{'p95':>8}{'rdflib p50':>12}{'p95':>9}"

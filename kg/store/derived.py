@@ -1,12 +1,30 @@
-"""The derived graph: facts no single paper owns, recomputed from all paper graphs in one atomic update.
+"""The derived graph: facts no single paper owns, recomputed from all paper graphs a batch at a time.
 
-Why it is done this way (measured on 10k papers, where the first all-SPARQL refresh took 53 s):
+Why it is done this way:
 
-- The counts are made in Python from one-pattern reads (paper, label, link, claim and assertion nodes per
-  graph) instead of SPARQL aggregates over ``GRAPH ?g`` joins; an assertion's group (relation, head, tail)
-  is read from its IRI, which ``kg.rdf.iris.assertion_iri`` builds from exactly those parts.
-- Only the difference to the current derived graph is written (one ``DELETE DATA`` / ``INSERT DATA``
-  update, atomic): a large ``INSERT DATA`` costs far more than the reads, and a rebuild changes few facts.
+- Memory is bounded by a batch, not by the corpus (issue 7: reading the whole corpus into Python, then
+  diffing and writing the whole derived graph in one update, took the main process to 7.5 GB at 100k
+  papers). Entities are taken ``Batches.entities`` at a time and what the derived graph says about them
+  (labels, paper counts, card index) is read with ``VALUES`` queries for that batch only. Assertions are
+  streamed; what stays for the whole refresh is a few numbers per assertion *group* (relation, head, tail:
+  the edge vocabulary, not the papers) and, inside Oxigraph, the entity IRIs its ``DISTINCT`` streams.
+- The query shapes are the ones Oxigraph answers fast, measured: ``VALUES`` blocks of at most a few hundred
+  terms (at 5,000 a lookup join took 15x longer), one ``VALUES`` per query (a second one, say over
+  relations, made it 10x slower: hence the ``UNION`` of fixed predicates) and no ``OPTIONAL`` (up to 100x).
+- Counts are over distinct papers: each read joins a fact to the ``?p a kg:Paper`` of its own graph, so an
+  old and a new version of a paper left side by side by an interrupted build count once.
+- An assertion's group is read from its IRI, which ``kg.rdf.iris.assertion_iri`` builds from exactly those
+  parts under the paper's own segment. The support counts are diffed per group without a lookup per
+  assertion: a group whose derived lines have the wanted count, value and XOR of assertion-IRI hashes as
+  the paper graphs is left alone; only the other groups' lines are compared one by one.
+- Only the difference to the current derived graph is written (``DELETE DATA`` / ``INSERT DATA``): a large
+  ``INSERT DATA`` costs far more than the reads, and a rebuild changes few facts. It is written in updates
+  of about ``Batches.lines`` lines: a refresh whose difference fits in one is atomic, as before; a larger one
+  (a first build) takes several, so an interrupted refresh can leave part of the derived graph stale, which
+  the next refresh repairs because it diffs against what is there. A step that only inserts (all of a first
+  build's) is bulk-loaded into the embedded store: as ``INSERT DATA`` it went through RocksDB's memtables
+  (128 MB per column family, up to 6 each, in the store's OPTIONS file; pyoxigraph has no knob for them),
+  which were most of the refresh's memory: at 10k papers the peak fell from 500 to 324 MB.
 - Only ``query`` and ``update`` are used, so it runs the same on an external SPARQL store.
 
 The card index: an entity card (kg.query.card) lists an entity's first papers, claims and co-linked entities,
@@ -19,11 +37,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 import pyoxigraph as ox
-from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from kg.rdf import iris
 from kg.rdf.vocab import KG
@@ -31,19 +50,31 @@ from kg.store.core import KgStore
 
 CARD_DEPTH = 10  # papers, claims and co-linked entities per relation the card index keeps for an entity
 INDEX_MIN = 20  # papers from which an entity gets a card index; below, live card queries take a few ms
+LABEL_CACHE = 100_000  # preferred labels a refresh keeps at most (about 30 MB), see _Entities
 PAPER_RELATIONS = ("proposes", "uses", "evaluatesOn", "addresses", "measuredBy")
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_ENTITY_FACTS = " ".join(
+    f"<{p}>" for p in (SKOS.prefLabel, KG.paperCount, KG.topPaper, KG.topClaim, KG.coLink)
+)
 
-# Each read gives the graph of every fact: the graph names the paper (its ``a kg:Paper``), so the counts are
-# over distinct papers even when an interrupted build left an old and a new version of a paper side by side.
-_PAPERS = """SELECT ?g ?p ?title ?date WHERE { GRAPH ?g { ?p a kg:Paper
-  OPTIONAL { ?p dcterms:title ?title } OPTIONAL { ?p dcterms:date ?date } } }"""
-_LABELS = "SELECT ?g ?e ?label WHERE { GRAPH ?g { ?e kg:label ?label } }"
-_LINKS = f"""SELECT ?g ?rel ?e WHERE {{
-  VALUES ?rel {{ kg:mentions {" ".join(f"kg:{r}" for r in PAPER_RELATIONS)} }} GRAPH ?g {{ ?p ?rel ?e }} }}"""
-_CLAIMS = "SELECT ?g ?c ?e ?text WHERE { GRAPH ?g { ?c kg:about ?e ; kg:text ?text } }"
-_ASSERTIONS = "SELECT ?g ?x WHERE { GRAPH ?g { ?x a kg:Assertion } }"
-_CURRENT = "SELECT ?s ?p ?o WHERE {{ GRAPH <{derived}> {{ ?s ?p ?o }} }}"
+# Assertions with their graph's paper (streamed), and papers held by more than one graph.
+_ASSERTIONS = "SELECT ?p ?x WHERE { GRAPH ?g { ?p a kg:Paper . ?x a kg:Assertion } }"
+_SPLIT_PAPERS = (
+    "SELECT DISTINCT ?p WHERE { GRAPH ?g { ?p a kg:Paper } GRAPH ?h { ?p a kg:Paper } FILTER(?g != ?h) }"
+)
+
+
+@dataclass(frozen=True)
+class Batches:
+    """How much one step of the refresh handles: the memory bound, and the size of each write.
+
+    ``entities``: entities per read batch, and IRIs per ``VALUES`` block (a batch holds its entities'
+    papers, claims and co-links); ``lines``: N-Triples lines (deleted plus inserted) after which the queued
+    difference is written. The derived graph does not depend on them (tests/test_store_derived.py).
+    """
+
+    entities: int = 400
+    lines: int = 50_000
 
 
 def date_key(date: str | None) -> str:
@@ -63,148 +94,337 @@ def date_key(date: str | None) -> str:
     return f"{year.group(1)}-{month:02d}" if month else year.group(1)
 
 
-def _nested() -> defaultdict:
-    return defaultdict(lambda: defaultdict(set))
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
-@dataclass
-class _Corpus:
-    """What the refresh reads, by IRI string. ``links``: paper -> {(relation local name, entity)};
-    ``groups``: assertion -> "relation/tail slug" or "relation/head slug/tail slug"; ``claims``: entity ->
-    claim -> (paper, sentence)."""
-
-    title: dict[str, str] = field(default_factory=dict)
-    date: dict[str, str] = field(default_factory=dict)
-    labels: dict[str, dict[str, set[str]]] = field(default_factory=_nested)
-    links: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
-    claims: dict[str, dict[str, tuple[str, str]]] = field(default_factory=lambda: defaultdict(dict))
-    groups: dict[str, str] = field(default_factory=dict)
-    support: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+def _values(terms: Iterable[str]) -> str:
+    return " ".join(f"<{iri}>" for iri in terms)
 
 
-def _read(store: KgStore, base: str) -> _Corpus:
-    """The five reads, folded into a _Corpus (graphs that hold no paper, such as build runs, are left out)."""
-    corpus = _Corpus()
-    paper_of = {}
-    for row in store.query(_PAPERS):
-        paper = paper_of[row["g"].value] = row["p"].value
-        corpus.title[paper] = row["title"].value if row["title"] is not None else ""
-        corpus.date[paper] = date_key(row["date"].value if row["date"] is not None else None)
-    for row in store.query(_LABELS):
-        if (paper := paper_of.get(row["g"].value)) is not None:
-            corpus.labels[row["e"].value][row["label"].value].add(paper)
-    for row in store.query(_LINKS):
-        if (paper := paper_of.get(row["g"].value)) is not None:
-            corpus.links[paper].add((row["rel"].value.rsplit("#", 1)[-1], row["e"].value))
-    for row in store.query(_CLAIMS):
-        if (paper := paper_of.get(row["g"].value)) is not None:
-            corpus.claims[row["e"].value][row["c"].value] = (paper, row["text"].value)
-    papers = f"{base}paper/"
-    for row in store.query(_ASSERTIONS):
-        if (paper := paper_of.get(row["g"].value)) is not None:
-            # {base}assertion/{paper segment}/{group}: the same group in two papers is the same edge
-            prefix = f"{base}assertion/{paper.removeprefix(papers)}/"
-            if (assertion := row["x"].value).startswith(prefix):
-                corpus.groups[assertion] = assertion[len(prefix) :]
-                corpus.support[assertion[len(prefix) :]].add(paper)
-    return corpus
+def _linked(node: str, relations: Iterable[str]) -> str:
+    """``?s kg:rel <node>`` for each relation, as a UNION binding ``?rel`` (one VALUES block per query)."""
+    return " UNION ".join(f"{{ ?s kg:{r} {node} BIND(kg:{r} AS ?rel) }}" for r in relations)
 
 
-def _paper_links(corpus: _Corpus) -> tuple[dict[str, set[str]], dict[str, dict[str, set[str]]]]:
-    """Papers that mention each entity, and per entity the typed relations each of its papers has to it."""
-    mentioned: dict[str, set[str]] = defaultdict(set)
-    relations: dict[str, dict[str, set[str]]] = _nested()
-    for paper, links in corpus.links.items():
-        for rel, entity in links:
-            if rel == "mentions":
-                mentioned[entity].add(paper)
-            else:
-                relations[entity][paper].add(rel)
-    return mentioned, relations
-
-
-def _top_papers(corpus: _Corpus, papers: set[str], relations: dict[str, set[str]]) -> list[str]:
-    """The card's order: papers proposing the entity, then the most typed links, newest, then by IRI."""
-    ordered = sorted(papers)
-    ordered.sort(key=lambda p: corpus.date.get(p, ""), reverse=True)
-    ordered.sort(key=lambda p: ("proposes" not in relations.get(p, ()), -len(relations.get(p, ()))))
-    return ordered[:CARD_DEPTH]
-
-
-def _top_claims(corpus: _Corpus, claims: dict[str, tuple[str, str]]) -> list[str]:
-    """The order of kg.query.claims.claims_about: newest paper first, then paper title, sentence, IRI."""
-    ordered = sorted(claims, key=lambda c: (corpus.title.get(claims[c][0], ""), claims[c][1], c))
-    ordered.sort(key=lambda c: corpus.date.get(claims[c][0], ""), reverse=True)
-    return ordered[:CARD_DEPTH]
-
-
-def _co_links(
-    corpus: _Corpus, base: str, entities: set[str], mentioned: dict[str, set[str]], labels: dict[str, str]
-) -> Iterator[tuple[str, str, str, str, int]]:
-    """(entity, relation IRI, "object" or "subject", other entity, papers) for the indexed entities: the
-    entities their papers link to by each relation, and their outperforms edges both ways (the other entity
-    is the rdf:object of "entity outperforms it", the rdf:subject of "it outperforms entity")."""
-    counts: dict[str, Counter[tuple[str, str, str]]] = defaultdict(Counter)
-    for entity in entities:
-        for paper in mentioned[entity]:
-            counts[entity].update(
-                (str(KG[rel]), "object", other)
-                for rel, other in corpus.links[paper]
-                if rel != "mentions" and other != entity
-            )
-    for group, papers in corpus.support.items():
-        rel, *ends = group.split("/")
-        if rel == "outperforms" and len(ends) == 2:
-            head, tail = (f"{base}entity/{slug}" for slug in ends)
-            if head in entities:
-                counts[head][str(KG.outperforms), "object", tail] = len(papers)
-            if tail in entities:
-                counts[tail][str(KG.outperforms), "subject", head] = len(papers)
-    for entity, counter in counts.items():
-        kinds: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
-        for (rel, side, other), n in counter.items():
-            if other in labels:
-                kinds[rel, side].append((other, n))
-        for (rel, side), items in kinds.items():
-            for other, n in sorted(items, key=lambda item: (-item[1], labels[item[0]]))[:CARD_DEPTH]:
-                yield entity, rel, side, other, n
-
-
-def _ntriples(corpus: _Corpus, base: str, index_min: int) -> Iterator[str]:
-    """The derived graph, one N-Triples line per fact."""
-    labels = {
-        entity: min(votes.items(), key=lambda item: (-len(item[1]), item[0]))[0]
-        for entity, votes in corpus.labels.items()
-    }
-    for entity, label in labels.items():
-        yield f"<{entity}> <{SKOS.prefLabel}> {ox.Literal(label)} ."
-    mentioned, relations = _paper_links(corpus)
-    for entity, papers in mentioned.items():
-        yield f"<{entity}> <{KG.paperCount}> {_integer(len(papers))} ."
-    for assertion, group in corpus.groups.items():
-        yield f"<{assertion}> <{KG.supportCount}> {_integer(len(corpus.support[group]))} ."
-    indexed = {entity for entity, papers in mentioned.items() if len(papers) >= index_min}
-    for entity in indexed:
-        linked = mentioned[entity] | set(relations.get(entity, {}))
-        for paper in _top_papers(corpus, linked, relations[entity]):
-            yield f"<{entity}> <{KG.topPaper}> <{paper}> ."
-        for claim in _top_claims(corpus, corpus.claims.get(entity, {})):
-            yield f"<{entity}> <{KG.topClaim}> <{claim}> ."
-    derived = iris.derived_graph_iri(base).value
-    for entity, rel, side, other, n in _co_links(corpus, base, indexed, mentioned, labels):
-        node = f"<{derived}#link-{iris.digest(' '.join((entity, rel, side, other)))}>"
-        yield f"<{entity}> <{KG.coLink}> {node} ."
-        yield f"{node} <{RDF.predicate}> <{rel}> ."
-        yield f"{node} <{RDF[side]}> <{other}> ."
-        yield f"{node} <{RDF.value}> {_integer(n)} ."
+def _entities_query(derived: str) -> str:
+    """Every entity the derived graph may have to say something about: labelled or mentioned in some graph,
+    or the subject of an entity fact in the derived graph (so that one no paper holds any more is found and
+    its facts deleted). DISTINCT keeps one row per entity, however many papers name it."""
+    return f"""SELECT DISTINCT ?e WHERE {{
+  {{ GRAPH ?g {{ ?e kg:label ?label }} }} UNION {{ GRAPH ?g {{ ?s kg:mentions ?e }} }}
+  UNION {{ VALUES ?fact {{ {_ENTITY_FACTS} }} GRAPH <{derived}> {{ ?e ?fact ?o }} }} }}"""
 
 
 def _integer(n: int) -> str:
     return str(ox.Literal(str(n), datatype=ox.NamedNode(str(XSD.integer))))
 
 
-def refresh_derived(store: KgStore, base: str, *, index_min: int = INDEX_MIN) -> None:
-    """Recompute ``{base}graph/derived`` from the paper graphs in one transaction (old or new, never half).
+class _DiffWriter:
+    """Writes the difference to the derived graph in updates of about ``limit`` lines each, so neither the
+    update text nor Oxigraph's transaction grows with the corpus."""
+
+    def __init__(self, store: KgStore, derived: str, limit: int) -> None:
+        self.store, self.derived, self.limit = store, derived, limit
+        self.stale: set[str] = set()
+        self.new: set[str] = set()
+
+    def add(self, current: Iterable[str], wanted: Iterable[str]) -> None:
+        """Queue what ``current`` has and ``wanted`` lacks for deletion, and the reverse for insertion."""
+        current, wanted = set(current), set(wanted)
+        self.stale |= current - wanted
+        self.new |= wanted - current
+        if len(self.stale) + len(self.new) >= self.limit:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is queued in one atomic step, if anything is: one update, or, when there is only
+        something to insert and the store is the embedded one, one bulk load."""
+        if self.new and not self.stale and isinstance(self.store, KgStore):
+            self.store.load_nquads("".join(f"{line[:-1]}<{self.derived}> .\n" for line in sorted(self.new)))
+        elif self.stale or self.new:
+            stale, new = "\n".join(sorted(self.stale)), "\n".join(sorted(self.new))
+            self.store.update(
+                f"DELETE DATA {{ GRAPH <{self.derived}> {{\n{stale}\n}} }} ;\n"
+                f"INSERT DATA {{ GRAPH <{self.derived}> {{\n{new}\n}} }}"
+            )
+        self.stale, self.new = set(), set()
+
+
+@dataclass
+class _Group:
+    """One assertion group on one side (paper graphs or derived graph): assertions, XOR of their IRIs'
+    hashes, and (derived side) whether a line holds another count than the paper graphs give."""
+
+    count: int = 0
+    xor: int = 0
+    off: bool = False
+
+    def add(self, assertion: str) -> None:
+        self.count += 1
+        self.xor ^= hash(assertion)
+
+
+class _Support:
+    """The support counts: per group, the distinct papers asserting it, and the streaming diff of the
+    derived graph's ``kg:supportCount`` lines against them."""
+
+    def __init__(self, store: KgStore, base: str, derived: str) -> None:
+        self.store, self.base, self.derived = store, base, derived
+        self.split = {row["p"].value for row in store.query(_SPLIT_PAPERS)}
+        self.papers: dict[str, _Group] = defaultdict(_Group)
+        for group, assertion in self._assertions():
+            self.papers[group].add(assertion)
+
+    def _assertions(self) -> Iterator[tuple[str, str]]:
+        """(group, assertion) for each assertion under its graph's paper, once even if the paper has two
+        graphs. Group: "relation/tail slug" or "relation/head slug/tail slug"; the same group in two papers
+        is the same edge."""
+        seen: set[str] = set()  # only assertions of papers with several graphs
+        papers = f"{self.base}paper/"
+        for row in self.store.query(_ASSERTIONS):
+            paper, assertion = row["p"].value, row["x"].value
+            prefix = f"{self.base}assertion/{paper.removeprefix(papers)}/"  # {base}assertion/{paper}/{group}
+            if not assertion.startswith(prefix) or assertion in seen:
+                continue
+            if paper in self.split:
+                seen.add(assertion)
+            yield assertion[len(prefix) :], assertion
+
+    def _current(self) -> Iterator[tuple[str, str, str]]:
+        """(group, assertion, line) for each ``kg:supportCount`` in the derived graph (group "" if the IRI
+        is no assertion's: never wanted)."""
+        query = f"SELECT ?x ?n WHERE {{ GRAPH <{self.derived}> {{ ?x kg:supportCount ?n }} }}"
+        for row in self.store.query(query):
+            assertion = row["x"].value
+            _, slash, group = assertion.removeprefix(f"{self.base}assertion/").partition("/")
+            yield group if slash else "", assertion, f"<{assertion}> <{KG.supportCount}> {row['n']} ."
+
+    def line(self, assertion: str, group: str) -> str:
+        """The wanted ``kg:supportCount`` line of an assertion of ``group``."""
+        return f"<{assertion}> <{KG.supportCount}> {_integer(self.papers.get(group, _Group()).count)} ."
+
+    def outperforms(self) -> dict[str, list[tuple[str, str, int]]]:
+        """Entity IRI -> (side of the other entity, other entity, papers) for its outperforms edges both ways
+        (the other entity is the rdf:object of "entity outperforms it", the rdf:subject of "it outperforms
+        entity")."""
+        edges: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+        for group, papers in self.papers.items():
+            rel, *ends = group.split("/")
+            if rel == "outperforms" and len(ends) == 2:
+                head, tail = (f"{self.base}entity/{slug}" for slug in ends)
+                edges[head].append(("object", tail, papers.count))
+                edges[tail].append(("subject", head, papers.count))
+        return edges
+
+    def write(self, writer: _DiffWriter) -> None:
+        """Queue the difference: groups whose derived lines match the paper graphs are skipped; in the others,
+        lines with another count are stale, and the assertions of lines with the right count are kept in a
+        set to be matched against the wanted ones (only groups whose papers changed but not their number)."""
+        derived: dict[str, _Group] = defaultdict(_Group)
+        for group, assertion, line in self._current():
+            derived[group].add(assertion)
+            derived[group].off |= line != self.line(assertion, group)
+        changed = {
+            group
+            for group in derived.keys() | self.papers.keys()
+            if derived.get(group, _Group()) != self.papers.get(group, _Group())  # ``off`` makes them differ
+        }
+        if not changed:
+            return
+        kept: set[str] = set()
+        for group, assertion, line in self._current():
+            if group in changed:
+                if line == self.line(assertion, group):
+                    kept.add(assertion)
+                else:
+                    writer.add([line], ())
+        for group, assertion in self._assertions():
+            if group in changed and assertion not in kept:
+                writer.add((), [self.line(assertion, group)])
+            kept.discard(assertion)
+        for _, assertion, line in self._current():
+            if assertion in kept:
+                writer.add([line], ())
+
+
+@dataclass
+class _EntityBatch:
+    """What the refresh reads about a batch of entities, by IRI string.
+
+    ``mentioned``: entity -> papers that mention it; ``relations``: entity -> paper -> typed relations it has
+    to the entity; ``date``, ``title``: per paper the card orders; ``claims``: entity -> claim -> (paper,
+    text); ``co_links``: entity -> (relation IRI, side, other entity) -> papers.
+    """
+
+    mentioned: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    relations: dict[str, dict[str, set[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(set))
+    )
+    date: dict[str, str] = field(default_factory=dict)
+    title: dict[str, str] = field(default_factory=dict)
+    claims: dict[str, dict[str, tuple[str, str]]] = field(default_factory=lambda: defaultdict(dict))
+    co_links: dict[str, Counter[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(Counter))
+
+
+class _Entities:
+    """Reads about batches of entities; ``size``: IRIs per VALUES block.
+
+    Preferred labels are cached (up to ``LABEL_CACHE`` entities, then the cache starts over): the card index
+    of every batch needs the labels of the entities it co-links to, mostly the same frequent ones, which
+    took most of the refresh's time when read again for each batch.
+    """
+
+    def __init__(self, store: KgStore, base: str, support: _Support, index_min: int, size: int) -> None:
+        self.store, self.base, self.index_min, self.size = store, base, index_min, size
+        self.outperforms = support.outperforms()
+        self.labels: dict[str, str | None] = {}  # None: the entity has no label in any paper graph
+
+    def _rows(self, select: str, entities: Iterable[str], where: str) -> Iterator[ox.QuerySolution]:
+        """``SELECT DISTINCT select`` of ``where`` (a pattern over ``?e``) for ``size`` entities at a time.
+
+        DISTINCT without the graph: a fact an old and a new version of a paper both hold comes once."""
+        for chunk in _chunks(entities, self.size):
+            values = _values(chunk)
+            yield from self.store.query(
+                f"SELECT DISTINCT {select} WHERE {{ VALUES ?e {{ {values} }} {where} }}"
+            )
+
+    def pref_labels(self, entities: list[str]) -> dict[str, str]:
+        """Each entity's preferred label: the ``kg:label`` most papers use, ties to the smallest string."""
+        if len(self.labels) + len(entities) > LABEL_CACHE:
+            self.labels.clear()
+        missing = [e for e in entities if e not in self.labels]
+        votes: dict[str, Counter[str]] = defaultdict(Counter)
+        for row in self._rows("?e ?label ?p", missing, "GRAPH ?g { ?e kg:label ?label . ?p a kg:Paper }"):
+            votes[row["e"].value][row["label"].value] += 1
+        for e in missing:
+            self.labels[e] = (
+                min(votes[e].items(), key=lambda item: (-item[1], item[0]))[0] if votes[e] else None
+            )
+        return {e: label for e in entities if (label := self.labels[e]) is not None}
+
+    def _paper_values(self, papers: Iterable[str], predicate: str) -> dict[str, str]:
+        """A value of ``predicate`` per paper (read from the paper's graphs), for those that have one."""
+        found = {}
+        for chunk in _chunks(papers, self.size):
+            values = _values(chunk)
+            where = f"GRAPH ?g {{ ?p a kg:Paper ; <{predicate}> ?v }}"
+            query = f"SELECT ?p ?v WHERE {{ VALUES ?p {{ {values} }} {where} }}"
+            found.update((row["p"].value, row["v"].value) for row in self.store.query(query))
+        return found
+
+    def read(self, entities: list[str]) -> tuple[_EntityBatch, list[str]]:
+        """Read a batch of entities, and which of them get a card index (those in ``index_min`` papers)."""
+        batch = _EntityBatch()
+        links = f"GRAPH ?g {{ {_linked('?e', ('mentions', *PAPER_RELATIONS))} ?p a kg:Paper }}"
+        for row in self._rows("?e ?rel ?p", entities, links):
+            entity, paper, rel = row["e"].value, row["p"].value, row["rel"].value.rsplit("#", 1)[-1]
+            if rel == "mentions":
+                batch.mentioned[entity].add(paper)
+            else:
+                batch.relations[entity][paper].add(rel)
+        indexed = sorted(e for e in entities if len(batch.mentioned.get(e, ())) >= self.index_min)
+        if not indexed:
+            return batch, indexed
+        claims = "GRAPH ?g { ?c kg:about ?e ; kg:text ?text . ?p a kg:Paper }"
+        for row in self._rows("?e ?c ?text ?p", indexed, claims):
+            batch.claims[row["e"].value][row["c"].value] = (row["p"].value, row["text"].value)
+        papers = {p for e in indexed for p in batch.mentioned[e] | batch.relations[e].keys()}
+        papers |= {paper for claims in batch.claims.values() for paper, _ in claims.values()}
+        batch.date = {
+            p: date_key(d) for p, d in self._paper_values(sorted(papers), str(DCTERMS.date)).items()
+        }
+        batch.title = self._paper_values(sorted(papers), str(DCTERMS.title))
+        # the typed links of every paper that mentions an entity, from all of that paper's graphs
+        co_links = (
+            "GRAPH ?g { ?m kg:mentions ?e . ?p a kg:Paper } "
+            f"GRAPH ?h {{ ?p a kg:Paper . {_linked('?other', PAPER_RELATIONS)} }}"
+        )
+        for row in self._rows("?e ?rel ?other ?p", indexed, co_links):
+            entity, other = row["e"].value, row["other"].value
+            if other != entity:
+                batch.co_links[entity][row["rel"].value, "object", other] += 1
+        return batch, indexed
+
+    def co_links(
+        self, batch: _EntityBatch, indexed: list[str], labels: dict[str, str]
+    ) -> Iterator[tuple[str, str, str, str, int]]:
+        """(entity, relation IRI, "object" or "subject", other entity, papers) for the indexed entities: the
+        entities their papers link to by each relation, and their outperforms edges both ways; per relation
+        and side the ``CARD_DEPTH`` with the most papers, then by label and IRI; ``labels`` gains the others'.
+        """
+        for entity in indexed:
+            for side, other, n in self.outperforms.get(entity, ()):
+                batch.co_links[entity][str(KG.outperforms), side, other] = n
+        others = {other for counter in batch.co_links.values() for _, _, other in counter} - labels.keys()
+        labels.update(self.pref_labels(sorted(others)))
+        for entity in indexed:
+            kinds: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+            for (rel, side, other), n in batch.co_links[entity].items():
+                if other in labels:
+                    kinds[rel, side].append((other, n))
+            for (rel, side), items in kinds.items():
+                for other, n in sorted(items, key=lambda item: (-item[1], labels[item[0]], item[0]))[
+                    :CARD_DEPTH
+                ]:
+                    yield entity, rel, side, other, n
+
+    def lines(self, entities: list[str]) -> set[str]:
+        """The derived graph's lines about a batch of entities (their card index's co-link nodes included)."""
+        labels = self.pref_labels(entities)
+        lines = {f"<{entity}> <{SKOS.prefLabel}> {ox.Literal(label)} ." for entity, label in labels.items()}
+        batch, indexed = self.read(entities)
+        lines.update(
+            f"<{e}> <{KG.paperCount}> {_integer(len(papers))} ." for e, papers in batch.mentioned.items()
+        )
+        for entity in indexed:
+            linked = batch.mentioned[entity] | set(batch.relations.get(entity, {}))
+            lines.update(
+                f"<{entity}> <{KG.topPaper}> <{paper}> ."
+                for paper in _top_papers(batch, linked, batch.relations[entity])
+            )
+            claims = _top_claims(batch, batch.claims.get(entity, {}))
+            lines.update(f"<{entity}> <{KG.topClaim}> <{claim}> ." for claim in claims)
+        derived = iris.derived_graph_iri(self.base).value
+        for entity, rel, side, other, n in self.co_links(batch, indexed, labels):
+            node = f"<{derived}#link-{iris.digest(' '.join((entity, rel, side, other)))}>"
+            lines.add(f"<{entity}> <{KG.coLink}> {node} .")
+            lines.add(f"{node} <{RDF.predicate}> <{rel}> .")
+            lines.add(f"{node} <{RDF[side]}> <{other}> .")
+            lines.add(f"{node} <{RDF.value}> {_integer(n)} .")
+        return lines
+
+    def current(self, entities: list[str], derived: str) -> set[str]:
+        """What the derived graph holds now about a batch of entities: their own facts, and their co-link
+        nodes' (a node belongs to one entity: its IRI is a digest of the entity and the link)."""
+        own = f"GRAPH <{derived}> {{ ?e ?p ?o }} BIND(?e AS ?s)"
+        nodes = f"GRAPH <{derived}> {{ ?e kg:coLink ?s . ?s ?p ?o }}"
+        rows = (row for where in (own, nodes) for row in self._rows("?s ?p ?o", entities, where))
+        return {f"{row['s']} {row['p']} {row['o']} ." for row in rows}
+
+
+def _top_papers(batch: _EntityBatch, papers: set[str], relations: dict[str, set[str]]) -> list[str]:
+    """The card's order: papers proposing the entity, then the most typed links, newest, then by IRI."""
+    ordered = sorted(papers)
+    ordered.sort(key=lambda p: batch.date.get(p, ""), reverse=True)
+    ordered.sort(key=lambda p: ("proposes" not in relations.get(p, ()), -len(relations.get(p, ()))))
+    return ordered[:CARD_DEPTH]
+
+
+def _top_claims(batch: _EntityBatch, claims: dict[str, tuple[str, str]]) -> list[str]:
+    """The order of kg.query.claims.claims_about: newest paper first, then paper title, sentence, IRI."""
+    ordered = sorted(claims, key=lambda c: (batch.title.get(claims[c][0], ""), claims[c][1], c))
+    ordered.sort(key=lambda c: batch.date.get(claims[c][0], ""), reverse=True)
+    return ordered[:CARD_DEPTH]
+
+
+def refresh_derived(
+    store: KgStore, base: str, *, index_min: int = INDEX_MIN, batches: Batches = Batches()
+) -> None:
+    """Recompute ``{base}graph/derived`` from the paper graphs, writing only what changed.
 
     It holds, per entity, exactly one ``skos:prefLabel`` (the ``kg:label`` the most papers use; ties go to
     the smallest string in code-point order, so the choice is stable) and ``kg:paperCount`` (papers that
@@ -217,16 +437,18 @@ def refresh_derived(store: KgStore, base: str, *, index_min: int = INDEX_MIN) ->
         store: an open, writable store (local or external).
         base: the IRI base the graphs were written with.
         index_min: papers from which an entity gets a card index.
+        batches: entities read per step and lines per update (memory, not content).
 
     Raises:
-        StoreError: the update failed (the previous derived graph is kept).
+        StoreError: an update failed (a difference of at most ``batches.lines`` lines is written in one
+            update, so then the previous derived graph is kept whole; see the module doc).
     """
     derived = iris.derived_graph_iri(base).value  # minted and validated by kg.rdf.iris, never user text
-    wanted = set(_ntriples(_read(store, base), base, index_min))
-    current = {f"{row['s']} {row['p']} {row['o']} ." for row in store.query(_CURRENT.format(derived=derived))}
-    stale, new = "\n".join(sorted(current - wanted)), "\n".join(sorted(wanted - current))
-    if stale or new:
-        store.update(
-            f"DELETE DATA {{ GRAPH <{derived}> {{\n{stale}\n}} }} ;\n"
-            f"INSERT DATA {{ GRAPH <{derived}> {{\n{new}\n}} }}"
-        )
+    writer = _DiffWriter(store, derived, batches.lines)
+    support = _Support(store, base, derived)
+    entities = _Entities(store, base, support, index_min, batches.entities)
+    stream = (row["e"].value for row in store.query(_entities_query(derived)))
+    for chunk in _chunks(stream, batches.entities):
+        writer.add(entities.current(chunk, derived), entities.lines(chunk))
+    support.write(writer)
+    writer.flush()
