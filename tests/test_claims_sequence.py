@@ -69,6 +69,27 @@ def test_features_see_position_and_neighbour_words() -> None:
     assert "pw=we" not in rows[0]
 
 
+def test_features_see_the_opening_words_and_claim_cues() -> None:
+    aim, result = features(["In this paper, we propose a parser.", "We show that it beats X by 3.5% on Y."])
+    assert {"first1=in", "first3=in_this_paper", "aim", "cues=0", "past=0", "numbers=0"} <= aim
+    assert not {"strong", "compare"} & aim
+    assert {"first2=we_show", "strong", "compare", "numbers=1"} <= result
+    assert "cues=2" in result  # "we show" and "beats"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Accuracy improved and errors were reduced.", {"past=3"}),
+        ("We found 2 bugs in 10, 20 and 30 runs.", {"past=1", "numbers=3"}),
+        ("This may help.", {"hedge", "past=0"}),
+        ("Code is available at https://github.com/x/y.", {"available"}),
+    ],
+)
+def test_features_count_past_tense_and_numbers_and_flag_cues(sentence: str, expected: set[str]) -> None:
+    assert expected <= features([sentence])[0]
+
+
 def toy_model(threshold: float = 0.4) -> SequenceModel:
     """A CRF that reads 'outperforms' as a result and 'propose' as a method, with no transition preference."""
     emissions = np.zeros((2, SIZE))

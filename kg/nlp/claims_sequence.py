@@ -3,11 +3,11 @@
 Whether a CS sentence reports a result depends as much on where it sits as on its words: abstracts run
 background -> objective -> method -> result, and "we evaluate X on Y" (method) reads much like "X improves
 Y" (result) out of context. So every sentence of the abstract gets one of the five CSAbstruct roles jointly
-(emission weights over sparse word, bigram, position and neighbour-word features, plus role-to-role
-transition weights), and the claim score of a sentence is its marginal probability of ``result`` from the
-forward-backward algorithm. The weights are fitted by ``pipelines/claims/sequence.py`` and evaluated here
-in numpy alone (no scikit-learn at run time): ``sequence.json`` holds the vocabulary, transitions and the
-tuned threshold, ``sequence.npy`` the emission matrix.
+(emission weights over sparse word, bigram, position, opening-word, cue-pattern and neighbour-word features,
+plus role-to-role transition weights), and the claim score of a sentence is its marginal probability of
+``result`` from the forward-backward algorithm. The weights are fitted by ``pipelines/claims/sequence.py``
+and evaluated here in numpy alone (no scikit-learn at run time): ``sequence.json`` holds the vocabulary,
+transitions and the tuned threshold, ``sequence.npy`` the emission matrix.
 """
 
 from __future__ import annotations
@@ -21,11 +21,23 @@ from pathlib import Path
 import numpy as np
 
 from kg.errors import ModelError
+from kg.nlp.claims_cues import AIM, AVAILABILITY, COMPARISON, HEDGES, RESULT_CUES, STRONG_CLAIM
 
 LABELS = ("background", "objective", "method", "result", "other")
 RESULT = LABELS.index("result")
 META_FILE, WEIGHTS_FILE = "sequence.json", "sequence.npy"
 _TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*|%|[^\w\s]")
+# Past-tense forms by suffix: results are reported in the past ("accuracy improved", "we found"), aims and
+# methods in the present ("we propose", "the model uses").
+_PAST = re.compile(r"\b(?:was|were|had|found|showed|\w{3,}ed)\b", re.IGNORECASE)
+# Cue patterns of kg.nlp.claims_cues that fire as one feature each, so their weights are learnt per role.
+_CUE_FLAGS = {
+    "strong": STRONG_CLAIM,
+    "aim": AIM,
+    "hedge": HEDGES,
+    "compare": COMPARISON,
+    "available": AVAILABILITY,
+}
 
 
 def tokens(sentence: str) -> list[str]:
@@ -47,6 +59,22 @@ def _own_features(sentence: str, index: int, count: int) -> set[str]:
     found |= {name for name, on in (("first", index == 0), ("last", index == count - 1)) if on}
     if index == count - 2:
         found.add("second_last")
+    return found | _cue_features(sentence, words)
+
+
+def _cue_features(sentence: str, words: Sequence[str]) -> set[str]:
+    """How the sentence opens, its claim cues, tense and numbers.
+
+    The opening words carry the role more than words elsewhere ("We propose" vs "Results show" vs
+    "However,"); the cue patterns generalise over the words they match, which single words cannot on a
+    corpus this small. Counts are capped at 3 so each bucket has training sentences.
+    """
+    found = {f"first{n}=" + "_".join(words[:n]) for n in (1, 2, 3)}
+    found |= {name for name, pattern in _CUE_FLAGS.items() if pattern.search(sentence)}
+    cues = {m.group(0).lower() for m in RESULT_CUES.finditer(sentence)}
+    found.add(f"cues={min(len(cues), 3)}")
+    found.add(f"past={min(len(_PAST.findall(sentence)), 3)}")
+    found.add(f"numbers={min(words.count('<num>'), 3)}")
     return found
 
 
