@@ -344,10 +344,13 @@ def neighbors(
       kg neighbors ReFT --hops 2
       kg neighbors GSM8K --hops 4 --types Method --limit 10
     """
-    from kg.query.neighbourhood import neighbours
+    from kg.query.lookup import resolve_one
+    from kg.query.neighbourhood import neighbours_around
 
-    view, graph, (entity,) = _explore(obj, (name, type_))
-    found = neighbours(view, graph, entity.iri, hops=hops, types=types, limit=limit)
+    store = _open(obj)
+    index = _index(store)
+    entity = resolve_one(index, name, type_)
+    found = neighbours_around(store, index, entity.iri, hops=hops, types=types, limit=limit)
     if fmt == "json":
         return _emit_json(
             {"entity": entity.to_json(), "hops": hops, "neighbours": [n.to_json() for n in found]}
