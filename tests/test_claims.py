@@ -25,6 +25,9 @@ from kg.nlp.claims_component import BUILTIN, MODEL_DIR, ClaimDetector, classifie
         ("There was no significant difference between the two arms.", "no difference"),
         ("Fine-tuning does not improve robustness.", "no difference"),
         ("We describe the data collection protocol.", None),
+        ("Better accuracy is reached by diversifying the data while keeping its size similar.", "better"),
+        ("It nearly matches GPT-4 while being faster.", "no difference"),
+        ("Ours outperforms X and performs comparably to Y.", "better"),
     ],
 )
 def test_direction(text: str, expected: str | None) -> None:

@@ -267,8 +267,10 @@ def is_negated(text: str) -> bool:
 def direction(text: str, negated: bool) -> Direction | None:
     """The direction the claim states for its subject: better, worse or no difference.
 
-    A negated improvement ("does not improve", "no significant gain") is "no difference"; a negated
-    deterioration ("does not degrade") is "no difference" too.
+    The first directional cue of the sentence decides: its main clause comes first, and a later cue
+    usually qualifies it ("outperforms X and performs comparably to Y" is better; "nearly matches X while
+    being faster" is no difference). A negated improvement ("does not improve", "no significant gain") or
+    a negated deterioration ("does not degrade") is "no difference".
 
     Args:
         text: the claim sentence.
@@ -277,11 +279,12 @@ def direction(text: str, negated: bool) -> Direction | None:
     Returns:
         The direction, or None when the sentence states none.
     """
-    if NO_DIFFERENCE.search(text):
-        return "no difference"
-    better, worse = BETTER.search(text), WORSE.search(text)
-    if negated and (better or worse):
-        return "no difference"
-    if better and (not worse or better.start() < worse.start()):
-        return "better"
-    return "worse" if worse else None
+    found = [
+        (match.start(), name)
+        for name, cue in (("no difference", NO_DIFFERENCE), ("better", BETTER), ("worse", WORSE))
+        if (match := cue.search(text))
+    ]
+    if not found:
+        return None
+    first: Direction = min(found)[1]
+    return "no difference" if negated else first
