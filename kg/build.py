@@ -260,17 +260,26 @@ def input_digest(record: Record, version: str) -> str:
 def changed_records(
     records: Iterable[Record], store, base: str, version: str, report: BuildReport
 ) -> Iterator[Record]:
-    """Pass on the records whose paper is not in the store with the same input digest; count the others."""
+    """Pass on the records whose paper is not in the store with the same input digest; count the others.
+
+    A record known only by its title whose paper is already stored under a stronger key (an earlier input
+    gave its arXiv id or DOI; the stored paper's ``kg:titleKey`` says so) counts as unchanged too: the
+    stored version is the better identified one, and writing this record would add a second paper.
+    """
     import pyoxigraph as ox
 
+    from kg.ingest.identity import title_key
     from kg.rdf.iris import paper_iri
     from kg.rdf.vocab import OX_KG
 
     for record in records:
-        stored = store.oxigraph.quads_for_pattern(
-            paper_iri(base, record.id), OX_KG.inputDigest, ox.Literal(input_digest(record, version)), None
-        )
-        if next(stored, None) is None:
+        paper = paper_iri(base, record.id)
+        digest = ox.Literal(input_digest(record, version))
+        unchanged = next(store.oxigraph.quads_for_pattern(paper, OX_KG.inputDigest, digest, None), None)
+        if unchanged is None and record.id == title_key(record.title, record.abstract):
+            same_title = store.oxigraph.quads_for_pattern(None, OX_KG.titleKey, ox.Literal(record.id), None)
+            unchanged = next((q for q in same_title if q.subject != paper), None)
+        if unchanged is None:
             yield record
         else:
             report.papers_unchanged += 1

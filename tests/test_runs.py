@@ -126,6 +126,16 @@ def test_the_second_build_rekeys_the_paper_the_first_keyed_by_its_title(two_runs
     assert "1 replaced (1 re-keyed)" in run("--store", str(store), "diff").stdout
 
 
+def test_a_title_only_record_after_its_arxiv_keyed_paper_adds_nothing(tmp_path) -> None:
+    """The reverse order: the stored paper's kg:titleKey says the title-keyed record is the same paper."""
+    store = tmp_path / "store"
+    kg_json(store, "build", str(EXAMPLES))
+    later = kg_json(store, "build", str(EXAMPLES / "papers.jsonl"))
+    assert (later["papers_added"], later["papers_replaced"], later["papers_unchanged"]) == (0, 0, 6)
+    assert later["run"] is None
+    assert kg_json(store, "stats")["classes"]["Paper"] == 12
+
+
 def test_an_earlier_run_names_the_rekeyed_paper_by_what_it_became(two_runs) -> None:
     store, first, _ = two_runs
     earlier = kg_json(store, "diff", first["run"]["id"])

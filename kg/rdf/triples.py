@@ -16,7 +16,7 @@ from datetime import date
 
 import pyoxigraph as ox
 
-from kg.ingest.identity import record_keys
+from kg.ingest.identity import record_keys, title_key
 from kg.rdf import iris
 from kg.rdf.vocab import OX_DCTERMS, OX_KG, OX_OA, OX_PROV, OX_RDF, OX_RDFS, OX_SCHEMA, OX_SKOS, OX_XSD
 from kg.types import Claim, ClaimValue, Extraction, Mention, Record, Relation, Result, Span
@@ -92,6 +92,8 @@ class _PaperGraph:
                 self.add(p, predicate, ox.Literal(value))
         if input_digest:
             self.add(p, OX_KG.inputDigest, ox.Literal(input_digest))
+        # kept under any key, so that a later input naming the paper by its title alone finds it (kg.build)
+        self.add(p, OX_KG.titleKey, ox.Literal(title_key(record.title, record.abstract)))
         if record.url:
             with suppress(ValueError):  # not an IRI: schema:url is omitted (documented)
                 self.add(p, OX_SCHEMA.url, ox.NamedNode(record.url))
