@@ -24,7 +24,7 @@ Why it is done this way:
   the next refresh repairs because it diffs against what is there. A step that only inserts (all of a first
   build's) is bulk-loaded into the embedded store: as ``INSERT DATA`` it went through RocksDB's memtables
   (128 MB per column family, up to 6 each, in the store's OPTIONS file; pyoxigraph has no knob for them),
-  which were most of the refresh's memory: at 10k papers the peak fell from 500 to 324 MB.
+  which were most of the refresh's memory (bench/README.md, "Memory as the corpus grows").
 - Only ``query`` and ``update`` are used, so it runs the same on an external SPARQL store.
 
 The card index: an entity card (kg.query.card) lists an entity's first papers, claims and co-linked entities,
