@@ -10,7 +10,9 @@ single atomic ``extend`` of a graph whose name already says what it holds, so
   paper (changed or not) cleans up, and which the derived counts do not double-count (they count papers,
   not graphs);
 - facts that depend on many papers (preferred labels, paper and support counts) are recomputed into one
-  derived graph by a single SPARQL update, also atomic.
+  derived graph, a batch of entities at a time, and only the difference is written: atomically when it
+  fits one update (any rebuild that changes little), in steps for a first build, where an interrupted
+  refresh leaves part of the derived graph stale until the next one repairs it (kg.store.derived).
 
 Queries see the union of all graphs (``use_default_graph_as_union``).
 

@@ -8,7 +8,7 @@ so callers get the same QuerySolutions, QueryBoolean and Triples as from the emb
 A build does not talk to the remote store paper by paper: ``staged_build`` copies the remote papers' input
 digests into a local staging store, runs the ordinary build against it (unchanged papers are skipped as
 usual), pushes each new paper graph with one PUT, drops the versions they replace, and recomputes the derived
-graph remotely with one SPARQL update.
+graph remotely (kg.store.derived: SPARQL reads per entity batch, the difference written in updates).
 
 Endpoints, from the store URL and the environment:
 
@@ -270,12 +270,15 @@ def with_values(sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) 
     raise QueryError("cannot bind parameters: the query has no WHERE { ... } group")
 
 
-_INDEX = "SELECT ?graph ?paper ?digest WHERE { GRAPH ?graph { ?paper a kg:Paper ; kg:inputDigest ?digest } }"
+_INDEX = """SELECT ?graph ?paper ?digest ?titleKey WHERE {
+  GRAPH ?graph { ?paper a kg:Paper ; kg:inputDigest ?digest OPTIONAL { ?paper kg:titleKey ?titleKey } }
+}"""
 
 
 def _mirror_index(remote: RemoteStore, staging: Path) -> set[ox.NamedNode]:
-    """Copy each remote paper graph's ``a kg:Paper`` and ``kg:inputDigest`` into ``staging``, under the
-    same graph names, so the local build skips unchanged papers and finds the versions it replaces."""
+    """Copy each remote paper graph's ``a kg:Paper``, ``kg:inputDigest`` and ``kg:titleKey`` into
+    ``staging``, under the same graph names, so the local build skips unchanged papers (and title-only
+    records of papers stored under a stronger key) and finds the versions it replaces."""
     from kg.rdf.vocab import OX_KG, OX_RDF
     from kg.store.core import open_store
 
@@ -287,6 +290,8 @@ def _mirror_index(remote: RemoteStore, staging: Path) -> set[ox.NamedNode]:
                 ox.Triple(row["paper"], OX_KG.inputDigest, row["digest"]),
             )
         )
+        if row["titleKey"] is not None:
+            index[row["graph"]].append(ox.Triple(row["paper"], OX_KG.titleKey, row["titleKey"]))
     with open_store(staging) as local:
         local.add_graphs(index)
     return set(index)
