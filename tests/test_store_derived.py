@@ -53,6 +53,24 @@ def test_pref_label_ties_go_to_the_smallest_string_whatever_the_order() -> None:
     assert _pref_label(_paper("p:1", "B"), _paper("p:2", "b")) == ["B"]
 
 
+def _main_type(*types: str) -> list[str]:
+    """kg:mainType of entity "x" when paper i types it ``types[i]``."""
+    papers = []
+    for i, type_ in enumerate(types):
+        record = Record(f"p:{i}", "", "X.", "jsonl", Origin("f", i + 1))
+        papers.append(Extraction(record, mentions=[mention(record, "X", type_, "x", "X")]))
+    store = KgStore(None)
+    write_extractions(store, papers, BASE)
+    refresh_derived(store, BASE)
+    return _one(store, "SELECT ?v ?node WHERE { ?node kg:mainType ?v }", iris.entity_iri(BASE, "x"))
+
+
+def test_main_type_is_the_type_most_papers_give_ties_to_the_first_entity_type() -> None:
+    assert _main_type("Task", "Method", "Task") == [str(KG.Task)]
+    assert _main_type("Benchmark", "Dataset") == [str(KG.Dataset)]  # ENTITY_TYPES order: Dataset first
+    assert _main_type("Metric") == [str(KG.Metric)]
+
+
 def test_every_entity_has_exactly_one_pref_label_and_its_paper_count() -> None:
     store = sample_store()
     # DISTINCT: over the union, a triple comes once per graph that holds it (entity types are in every paper).

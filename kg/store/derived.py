@@ -47,6 +47,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 from kg.rdf import iris
 from kg.rdf.vocab import KG
 from kg.store.core import KgStore
+from kg.types import ENTITY_TYPES
 
 CARD_DEPTH = 10  # papers, claims and co-linked entities per relation the card index keeps for an entity
 INDEX_MIN = 20  # papers from which an entity gets a card index; below, live card queries take a few ms
@@ -54,8 +55,9 @@ LABEL_CACHE = 100_000  # preferred labels a refresh keeps at most (about 30 MB),
 PAPER_RELATIONS = ("proposes", "uses", "evaluatesOn", "addresses", "measuredBy")
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _ENTITY_FACTS = " ".join(
-    f"<{p}>" for p in (SKOS.prefLabel, KG.paperCount, KG.topPaper, KG.topClaim, KG.coLink)
+    f"<{p}>" for p in (SKOS.prefLabel, KG.paperCount, KG.mainType, KG.topPaper, KG.topClaim, KG.coLink)
 )
+_TYPE_CLASSES = tuple(str(KG[name]) for name in ENTITY_TYPES)  # also the tie order of kg:mainType
 
 # Assertions with their graph's paper (streamed), and papers held by more than one graph.
 _ASSERTIONS = "SELECT ?p ?x WHERE { GRAPH ?g { ?p a kg:Paper . ?x a kg:Assertion } }"
@@ -306,6 +308,21 @@ class _Entities:
             )
         return {e: label for e in entities if (label := self.labels[e]) is not None}
 
+    def main_types(self, entities: list[str]) -> dict[str, str]:
+        """Each entity's type in most papers (ties: the first in kg.types.ENTITY_TYPES), as a class IRI.
+
+        Papers disagree ("reinforcement learning" is a Method in some, a Task in others) and the entity
+        carries every type they give it; rankings and cards want one."""
+        votes: dict[str, Counter[str]] = defaultdict(Counter)
+        # kg:Entity is filtered here, not in the query: a second VALUES block slows Oxigraph down 10x
+        for row in self._rows("?e ?t ?p", entities, "GRAPH ?g { ?e a ?t . ?p a kg:Paper }"):
+            if row["t"].value in _TYPE_CLASSES:
+                votes[row["e"].value][row["t"].value] += 1
+        return {
+            e: min(count.items(), key=lambda item: (-item[1], _TYPE_CLASSES.index(item[0])))[0]
+            for e, count in votes.items()
+        }
+
     def _paper_values(self, papers: Iterable[str], predicate: str) -> dict[str, str]:
         """A value of ``predicate`` per paper (read from the paper's graphs), for those that have one."""
         found = {}
@@ -380,6 +397,7 @@ class _Entities:
         lines.update(
             f"<{e}> <{KG.paperCount}> {_integer(len(papers))} ." for e, papers in batch.mentioned.items()
         )
+        lines.update(f"<{e}> <{KG.mainType}> <{t}> ." for e, t in self.main_types(entities).items())
         for entity in indexed:
             linked = batch.mentioned[entity] | set(batch.relations.get(entity, {}))
             lines.update(
