@@ -161,6 +161,27 @@ def test_batches_of_one_give_the_derived_graph_of_one_batch(monkeypatch: pytest.
     assert any(q.predicate == ox.NamedNode(str(KG.coLink)) for q in _derived(whole))
 
 
+def test_each_types_ranking_is_the_head_of_the_full_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """kg:topEntity keeps, per main type, the first RANK_DEPTH entities by papers then label, whatever the
+    batches: the top-entities query's answer without ordering every entity."""
+    monkeypatch.setattr(derived_module, "RANK_DEPTH", 2)
+    store = KgStore(None)
+    write_extractions(store, sample_extractions(), BASE)
+    refresh_derived(store, BASE, batches=Batches(entities=1, lines=1))
+    full = store.query(
+        "SELECT ?t ?e WHERE { ?e kg:mainType ?t ; kg:paperCount ?n ; skos:prefLabel ?l } "
+        "ORDER BY ?t DESC(?n) ?l"
+    )
+    expected: dict[str, list[str]] = {}
+    for row in full:
+        expected.setdefault(row["t"].value, []).append(row["e"].value)
+    ranked: dict[str, set[str]] = {}
+    for row in store.query("SELECT ?t ?e WHERE { ?t kg:topEntity ?e }"):
+        ranked.setdefault(row["t"].value, set()).add(row["e"].value)
+    assert len(expected) >= 3 and any(len(order) > 2 for order in expected.values())
+    assert ranked == {t: set(order[:2]) for t, order in expected.items()}
+
+
 def test_an_old_and_a_new_version_of_a_paper_count_once() -> None:
     """An interrupted build can leave two graphs of one paper: counts are over papers, not graphs."""
     papers = sample_extractions()

@@ -35,6 +35,7 @@ card shows are kept here, ``CARD_DEPTH`` long (see ontology/README.md, "Named gr
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -49,6 +50,7 @@ from kg.rdf.vocab import KG
 from kg.store.core import KgStore
 from kg.types import ENTITY_TYPES
 
+RANK_DEPTH = 25  # entities per type in the top-entities ranking (the LIMIT of that named query)
 CARD_DEPTH = 10  # papers, claims and co-linked entities per relation the card index keeps for an entity
 INDEX_MIN = 20  # papers from which an entity gets a card index; below, live card queries take a few ms
 LABEL_CACHE = 100_000  # preferred labels a refresh keeps at most (about 30 MB), see _Entities
@@ -271,6 +273,47 @@ class _EntityBatch:
     co_links: dict[str, Counter[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(Counter))
 
 
+class _Ranking:
+    """The ``RANK_DEPTH`` entities of each main type with the most papers, then by preferred label and IRI
+    (the order of the top-entities query), kept while the entity batches stream by: a bounded heap per type.
+
+    Ranking in the query instead had to read the label of every entity of the type before it could sort,
+    and a subquery that ranks first cannot see the bound type (bindings do not reach into subqueries)."""
+
+    def __init__(self) -> None:
+        # heapq keeps the smallest first: the entry to drop is the one ranked last
+        self.heaps: dict[str, list[tuple[int, _Descending, str]]] = defaultdict(list)
+
+    def add(self, main_type: str, entity: str, papers: int, label: str) -> None:
+        heap = self.heaps[main_type]
+        entry = (papers, _Descending((label, entity)), entity)
+        if len(heap) < RANK_DEPTH:
+            heapq.heappush(heap, entry)
+        elif entry > heap[0]:
+            heapq.heapreplace(heap, entry)
+
+    def lines(self) -> set[str]:
+        return {f"<{t}> <{KG.topEntity}> <{e}> ." for t, heap in self.heaps.items() for _, _, e in heap}
+
+    @staticmethod
+    def current(store: KgStore, derived: str) -> set[str]:
+        query = f"SELECT ?t ?e WHERE {{ GRAPH <{derived}> {{ ?t <{KG.topEntity}> ?e }} }}"
+        return {f"{row['t']} <{KG.topEntity}> {row['e']} ." for row in store.query(query)}
+
+
+@dataclass(frozen=True)
+class _Descending:
+    """Orders its value backwards, so that in the ranking's heap a smaller label ranks higher."""
+
+    value: tuple[str, str]
+
+    def __lt__(self, other: _Descending) -> bool:
+        return self.value > other.value
+
+    def __gt__(self, other: _Descending) -> bool:
+        return self.value < other.value
+
+
 class _Entities:
     """Reads about batches of entities; ``size``: IRIs per VALUES block.
 
@@ -281,6 +324,7 @@ class _Entities:
 
     def __init__(self, store: KgStore, base: str, support: _Support, index_min: int, size: int) -> None:
         self.store, self.base, self.index_min, self.size = store, base, index_min, size
+        self.ranking = _Ranking()
         self.outperforms = support.outperforms()
         self.labels: dict[str, str | None] = {}  # None: the entity has no label in any paper graph
 
@@ -397,7 +441,10 @@ class _Entities:
         lines.update(
             f"<{e}> <{KG.paperCount}> {_integer(len(papers))} ." for e, papers in batch.mentioned.items()
         )
-        lines.update(f"<{e}> <{KG.mainType}> <{t}> ." for e, t in self.main_types(entities).items())
+        for entity, main_type in self.main_types(entities).items():
+            lines.add(f"<{entity}> <{KG.mainType}> <{main_type}> .")
+            if entity in labels and entity in batch.mentioned:
+                self.ranking.add(main_type, entity, len(batch.mentioned[entity]), labels[entity])
         for entity in indexed:
             linked = batch.mentioned[entity] | set(batch.relations.get(entity, {}))
             lines.update(
@@ -468,5 +515,6 @@ def refresh_derived(
     stream = (row["e"].value for row in store.query(_entities_query(derived)))
     for chunk in _chunks(stream, batches.entities):
         writer.add(entities.current(chunk, derived), entities.lines(chunk))
+    writer.add(_Ranking.current(store, derived), entities.ranking.lines())
     support.write(writer)
     writer.flush()
