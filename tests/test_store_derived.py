@@ -163,7 +163,8 @@ def test_batches_of_one_give_the_derived_graph_of_one_batch(monkeypatch: pytest.
 
 def test_each_types_ranking_is_the_head_of_the_full_order(monkeypatch: pytest.MonkeyPatch) -> None:
     """kg:topEntity keeps, per main type, the first RANK_DEPTH entities by papers then label, whatever the
-    batches: the top-entities query's answer without ordering every entity."""
+    batches (the top-entities query's answer without ordering every entity); kg:topObject likewise the
+    entities the most papers evaluate on (top-benchmarks)."""
     monkeypatch.setattr(derived_module, "RANK_DEPTH", 2)
     store = KgStore(None)
     write_extractions(store, sample_extractions(), BASE)
@@ -180,6 +181,13 @@ def test_each_types_ranking_is_the_head_of_the_full_order(monkeypatch: pytest.Mo
         ranked.setdefault(row["t"].value, set()).add(row["e"].value)
     assert len(expected) >= 3 and any(len(order) > 2 for order in expected.values())
     assert ranked == {t: set(order[:2]) for t, order in expected.items()}
+    evaluated = store.query(
+        "SELECT ?e (COUNT(DISTINCT ?p) AS ?n) (SAMPLE(?label) AS ?l) WHERE { ?p kg:evaluatesOn ?e . "
+        "?e skos:prefLabel ?label } GROUP BY ?e ORDER BY DESC(?n) ?l"
+    )
+    order = [row["e"].value for row in evaluated]
+    top = {row["e"].value for row in store.query("SELECT ?e WHERE { kg:evaluatesOn kg:topObject ?e }")}
+    assert len(order) > 2 and top == set(order[:2])
 
 
 def test_an_old_and_a_new_version_of_a_paper_count_once() -> None:

@@ -50,7 +50,7 @@ from kg.rdf.vocab import KG
 from kg.store.core import KgStore
 from kg.types import ENTITY_TYPES
 
-RANK_DEPTH = 25  # entities per type in the top-entities ranking (the LIMIT of that named query)
+RANK_DEPTH = 25  # entities per ranking (top-entities, top-benchmarks: the LIMIT of those named queries)
 CARD_DEPTH = 10  # papers, claims and co-linked entities per relation the card index keeps for an entity
 INDEX_MIN = 20  # papers from which an entity gets a card index; below, live card queries take a few ms
 LABEL_CACHE = 100_000  # preferred labels a refresh keeps at most (about 30 MB), see _Entities
@@ -274,18 +274,22 @@ class _EntityBatch:
 
 
 class _Ranking:
-    """The ``RANK_DEPTH`` entities of each main type with the most papers, then by preferred label and IRI
-    (the order of the top-entities query), kept while the entity batches stream by: a bounded heap per type.
+    """Per key, the ``RANK_DEPTH`` entities with the most papers, then by preferred label and IRI (the order
+    of the named queries that list them), kept while the entity batches stream by: a bounded heap per key.
+    Written as ``<key> predicate <entity>``.
 
-    Ranking in the query instead had to read the label of every entity of the type before it could sort,
-    and a subquery that ranks first cannot see the bound type (bindings do not reach into subqueries)."""
+    Two rankings are kept: per main type (``kg:topEntity``, for top-entities) and of the entities papers
+    evaluate on (``kg:evaluatesOn kg:topObject``, for top-benchmarks). Ranking in the query instead had to
+    read the label of every candidate before it could sort, and a subquery that ranks first cannot see a
+    bound value (bindings do not reach into subqueries)."""
 
-    def __init__(self) -> None:
+    def __init__(self, predicate: str) -> None:
+        self.predicate = predicate
         # heapq keeps the smallest first: the entry to drop is the one ranked last
         self.heaps: dict[str, list[tuple[int, _Descending, str]]] = defaultdict(list)
 
-    def add(self, main_type: str, entity: str, papers: int, label: str) -> None:
-        heap = self.heaps[main_type]
+    def add(self, key: str, entity: str, papers: int, label: str) -> None:
+        heap = self.heaps[key]
         entry = (papers, _Descending((label, entity)), entity)
         if len(heap) < RANK_DEPTH:
             heapq.heappush(heap, entry)
@@ -293,12 +297,11 @@ class _Ranking:
             heapq.heapreplace(heap, entry)
 
     def lines(self) -> set[str]:
-        return {f"<{t}> <{KG.topEntity}> <{e}> ." for t, heap in self.heaps.items() for _, _, e in heap}
+        return {f"<{k}> <{self.predicate}> <{e}> ." for k, heap in self.heaps.items() for _, _, e in heap}
 
-    @staticmethod
-    def current(store: KgStore, derived: str) -> set[str]:
-        query = f"SELECT ?t ?e WHERE {{ GRAPH <{derived}> {{ ?t <{KG.topEntity}> ?e }} }}"
-        return {f"{row['t']} <{KG.topEntity}> {row['e']} ." for row in store.query(query)}
+    def current(self, store: KgStore, derived: str) -> set[str]:
+        query = f"SELECT ?k ?e WHERE {{ GRAPH <{derived}> {{ ?k <{self.predicate}> ?e }} }}"
+        return {f"{row['k']} <{self.predicate}> {row['e']} ." for row in store.query(query)}
 
 
 @dataclass(frozen=True)
@@ -324,7 +327,7 @@ class _Entities:
 
     def __init__(self, store: KgStore, base: str, support: _Support, index_min: int, size: int) -> None:
         self.store, self.base, self.index_min, self.size = store, base, index_min, size
-        self.ranking = _Ranking()
+        self.by_type, self.evaluated = _Ranking(str(KG.topEntity)), _Ranking(str(KG.topObject))
         self.outperforms = support.outperforms()
         self.labels: dict[str, str | None] = {}  # None: the entity has no label in any paper graph
 
@@ -444,7 +447,11 @@ class _Entities:
         for entity, main_type in self.main_types(entities).items():
             lines.add(f"<{entity}> <{KG.mainType}> <{main_type}> .")
             if entity in labels and entity in batch.mentioned:
-                self.ranking.add(main_type, entity, len(batch.mentioned[entity]), labels[entity])
+                self.by_type.add(main_type, entity, len(batch.mentioned[entity]), labels[entity])
+        for entity, papers in batch.relations.items():
+            evaluated = sum("evaluatesOn" in relations for relations in papers.values())
+            if evaluated and entity in labels:
+                self.evaluated.add(str(KG.evaluatesOn), entity, evaluated, labels[entity])
         for entity in indexed:
             linked = batch.mentioned[entity] | set(batch.relations.get(entity, {}))
             lines.update(
@@ -515,6 +522,7 @@ def refresh_derived(
     stream = (row["e"].value for row in store.query(_entities_query(derived)))
     for chunk in _chunks(stream, batches.entities):
         writer.add(entities.current(chunk, derived), entities.lines(chunk))
-    writer.add(_Ranking.current(store, derived), entities.ranking.lines())
+    for ranking in (entities.by_type, entities.evaluated):
+        writer.add(ranking.current(store, derived), ranking.lines())
     support.write(writer)
     writer.flush()
