@@ -6,7 +6,7 @@ import pytest
 
 from kg.nlp.candidates import Candidate
 from kg.nlp.entities import MergeSettings, field_entities
-from kg.nlp.roles import dataset_role, type_from_head, type_from_kind_head
+from kg.nlp.roles import compared_against, dataset_role, type_from_head, type_from_kind_head
 from kg.nlp.sentences import sentence_bounds
 
 
@@ -102,3 +102,26 @@ def test_an_introduced_name_swallows_the_curated_name_inside_it() -> None:
     assert [(text[c.start : c.end], c.extractor) for c in found] == [
         ("Ghost Batch Normalization", "rule-propose")
     ]
+
+
+@pytest.mark.parametrize(
+    "before, expected",
+    [
+        ("On ImageNet, PDS improves top-1 accuracy by 0.8 points over ", True),
+        ("It is 2x faster than ", True),
+        ("Our model outperforms ", True),
+        ("Results are averaged over ", False),  # no gain claimed: "over" spans datasets here
+        ("We evaluate on ", False),
+        ("It improves accuracy on ", False),  # the gain is measured on what follows
+    ],
+)
+def test_compared_against(before: str, expected: bool) -> None:
+    assert compared_against(before) is expected
+
+
+def test_a_model_dataset_named_as_the_baseline_of_a_gain_is_a_method() -> None:
+    text = "On ImageNet, PDS improves accuracy by 0.8 points over DeiT-S trained for as long."
+    start = text.index("DeiT-S")
+    model = [(start, start + len("DeiT-S"), "Dataset")]
+    found = field_entities(text, sentence_bounds(text), model, [], MergeSettings())
+    assert ("DeiT-S", "Method") in [(text[c.start : c.end], c.type) for c in found]

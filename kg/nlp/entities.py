@@ -17,7 +17,13 @@ from kg.nlp.canonical import key_of
 from kg.nlp.gazetteer import Gazetteer, Match
 from kg.nlp.names import extend_name, in_url
 from kg.nlp.patterns import DEFAULT_CONFIDENCE, find_patterns
-from kg.nlp.roles import DATASET_OR_BENCHMARK, dataset_role, type_from_head, type_from_kind_head
+from kg.nlp.roles import (
+    DATASET_OR_BENCHMARK,
+    compared_against,
+    dataset_role,
+    type_from_head,
+    type_from_kind_head,
+)
 
 
 @dataclass(frozen=True)
@@ -153,13 +159,17 @@ def _sentence_of(sentences: list[tuple[int, int]], start: int) -> tuple[int, int
 def with_roles(
     text: str, sentences: list[tuple[int, int]], candidates: Iterable[Candidate]
 ) -> list[Candidate]:
-    """Each Dataset/Benchmark candidate typed by how its sentence uses it (kg.nlp.roles.dataset_role)."""
+    """Each Dataset/Benchmark candidate typed by how its sentence uses it (kg.nlp.roles.dataset_role); one
+    the model found where a claimed gain names its baseline is a Method (kg.nlp.roles.compared_against)."""
     typed = []
     for cand in candidates:
         if cand.type in DATASET_OR_BENCHMARK:
             s_start, s_end = _sentence_of(sentences, cand.start)
             before, after = text[s_start : cand.start], text[cand.end : max(s_end, cand.end)]
-            role = dataset_role(before, text[cand.start : cand.end], after, cand.type)
+            if cand.extractor == "kg_ner" and compared_against(before):
+                role = "Method"
+            else:
+                role = dataset_role(before, text[cand.start : cand.end], after, cand.type)
             cand = replace(cand, type=role) if role != cand.type else cand
         typed.append(cand)
     return typed
