@@ -35,6 +35,7 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.errors import NotFoundError
+from kg.rdf.iris import sparql_terms
 from kg.rdf.vocab import OX_DCTERMS, OX_KG, OX_PROV, OX_RDF, OX_XSD
 from kg.store.write import stored_aliases
 
@@ -420,15 +421,11 @@ class RunDiff:
         return "\n".join(lines) + "\n"
 
 
-def _values(iris: Iterable[str]) -> str:
-    return " ".join(str(ox.NamedNode(i)) for i in iris)
-
-
 def _items(store: Store, sparql: str, iris: tuple[str, ...], detail: str) -> list[Item]:
     """Label ``iris`` in one query (``sparql`` has a VALUES slot); an IRI no longer stored labels itself."""
     if not iris:
         return []
-    found = {row["node"].value: row for row in store.query(sparql % _values(iris))}
+    found = {row["node"].value: row for row in store.query(sparql % sparql_terms(iris))}
 
     def value(row, name: str) -> str:
         return row[name].value if row is not None and row[name] is not None else ""
@@ -451,7 +448,7 @@ def _current(store: Store, iris: tuple[str, ...]) -> dict[str, str]:
     current = {iri: iri for iri in iris}
     for _ in range(2):
         ends = sorted(set(current.values()))
-        step = {row["old"].value: row["new"].value for row in store.query(_SUCCESSORS % _values(ends))}
+        step = {row["old"].value: row["new"].value for row in store.query(_SUCCESSORS % sparql_terms(ends))}
         if not step:
             break
         current = {iri: step.get(end, end) for iri, end in current.items()}

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 
 from kg.query.cache import cached
 from kg.query.sparql import select
+from kg.rdf.iris import sparql_terms
 from kg.rdf.vocab import ENTITY_CLASS, RELATION
 from kg.store import KgStore
 
@@ -43,10 +44,10 @@ SELECT ?node ?title ?date WHERE {
   OPTIONAL { ?node dcterms:date ?date }
 }
 """
-_RELATIONS = ", ".join(["kg:mentions", *(f"<{iri}>" for iri in RELATION.values())])
+_RELATION_TERMS = ("kg:mentions", *(f"<{iri}>" for iri in RELATION.values()))
 EDGES = f"""
 SELECT ?source ?relation ?target WHERE {{
-  VALUES ?relation {{ {_RELATIONS.replace(",", "")} }}
+  VALUES ?relation {{ {" ".join(_RELATION_TERMS)} }}
   ?source ?relation ?target .
 }}
 """
@@ -224,7 +225,7 @@ def read_neighbourhood(
     found: set[Edge] = set()
     seen, frontier = {source}, [source]
     for _ in range(hops):
-        edges = _incident(store, index, nodes, frontier, _RELATIONS)
+        edges = _incident(store, index, nodes, frontier, ", ".join(_RELATION_TERMS))
         found |= edges
         frontier = sorted({end for e in edges for end in (e.source, e.target)} - seen)
         seen.update(frontier)
@@ -265,7 +266,7 @@ def _incident(
 def _chunked(store: KgStore, template: str, iris: list[str], **fields: str) -> Iterator[tuple]:
     """The rows of ``template`` with ``{nodes}`` filled by ``iris``, a VALUES block of at most _CHUNK."""
     for start in range(0, len(iris), _CHUNK):
-        values = " ".join(str(ox.NamedNode(iri)) for iri in iris[start : start + _CHUNK])
+        values = sparql_terms(iris[start : start + _CHUNK])
         yield from select(store, template.format(nodes=values, **fields)).rows
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -49,6 +50,16 @@ def entity_slug(key: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode("ascii").lower()
     readable = _NOT_SLUG.sub("-", ascii_text).strip("-")[:_MAX_READABLE].strip("-")
     return f"{readable or 'entity'}--{digest(key)}"
+
+
+def sparql_terms(iris: Iterable[str]) -> str:
+    """IRIs as the space-separated terms of a SPARQL ``VALUES`` block, each checked and written by pyoxigraph
+    (so an IRI read from a store can be sent back in a query text, never user input).
+
+    Raises:
+        ValueError: one of them is not a valid IRI.
+    """
+    return " ".join(str(ox.NamedNode(iri)) for iri in iris)
 
 
 def _node(iri: str) -> ox.NamedNode:

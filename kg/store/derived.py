@@ -104,10 +104,6 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _values(terms: Iterable[str]) -> str:
-    return " ".join(f"<{iri}>" for iri in terms)
-
-
 def _linked(node: str, relations: Iterable[str]) -> str:
     """``?s kg:rel <node>`` for each relation, as a UNION binding ``?rel`` (one VALUES block per query)."""
     return " UNION ".join(f"{{ ?s kg:{r} {node} BIND(kg:{r} AS ?rel) }}" for r in relations)
@@ -336,7 +332,7 @@ class _Entities:
 
         DISTINCT without the graph: a fact an old and a new version of a paper both hold comes once."""
         for chunk in _chunks(entities, self.size):
-            values = _values(chunk)
+            values = iris.sparql_terms(chunk)
             yield from self.store.query(
                 f"SELECT DISTINCT {select} WHERE {{ VALUES ?e {{ {values} }} {where} }}"
             )
@@ -374,7 +370,7 @@ class _Entities:
         """A value of ``predicate`` per paper (read from the paper's graphs), for those that have one."""
         found = {}
         for chunk in _chunks(papers, self.size):
-            values = _values(chunk)
+            values = iris.sparql_terms(chunk)
             where = f"GRAPH ?g {{ ?p a kg:Paper ; <{predicate}> ?v }}"
             query = f"SELECT ?p ?v WHERE {{ VALUES ?p {{ {values} }} {where} }}"
             found.update((row["p"].value, row["v"].value) for row in self.store.query(query))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from kg.rdf.iris import sparql_terms
 from kg.rdf.triples import PaperGraph, paper_aliases, paper_graph
 from kg.rdf.vocab import OX_KG, OX_RDF
 from kg.store.core import KgStore
@@ -74,7 +75,7 @@ def stored_aliases(store: KgStore | RemoteStore, papers: Iterable[str]) -> dict[
 
     SPARQL, so that kg.runs can ask a remote store the same; a paper the store does not hold is left out.
     """
-    values = " ".join(str(ox.NamedNode(paper)) for paper in papers)
+    values = sparql_terms(papers)
     if not values:
         return {}
     aliases: dict[str, dict[str, None]] = {}  # an ordered set per paper: two versions may both be stored
