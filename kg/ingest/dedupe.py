@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from kg.ingest.identity import record_keys
+from kg.ingest.identity import strong_keys, title_key
 from kg.types import Record, Skipped
 
 
@@ -58,8 +58,8 @@ class SeenKeys:
         Returns:
             True when it is a duplicate of a record added before.
         """
-        *identifiers, title = record_keys(record.arxiv_id, record.doi, record.title, record.abstract)
-        ids = set(identifiers)
+        ids = set(strong_keys(record.arxiv_id, record.doi))
+        title = title_key(record.title, record.abstract)
         duplicate = not ids.isdisjoint(self._ids) or self._title_matches(title, record.arxiv_id)
         self._ids |= ids
         self._titles[title] = self._titles.get(title) or record.arxiv_id

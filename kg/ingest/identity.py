@@ -107,8 +107,13 @@ def record_keys(arxiv: str | None, doi: str | None, title: str, abstract: str) -
     Returns:
         One to three keys, the title key always last.
     """
+    return (*strong_keys(arxiv, doi), title_key(title, abstract))
+
+
+def strong_keys(arxiv: str | None, doi: str | None) -> tuple[str, ...]:
+    """The keys of a paper's identifiers, strongest first: "arxiv:<id>", "doi:<doi>" (those known)."""
     ids = (arxiv and f"arxiv:{arxiv}", doi and f"doi:{doi}")
-    return (*(key for key in ids if key), title_key(title, abstract))
+    return tuple(key for key in ids if key)
 
 
 def record_id(arxiv: str | None, doi: str | None, title: str, abstract: str) -> str:

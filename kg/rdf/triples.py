@@ -16,7 +16,7 @@ from datetime import date
 
 import pyoxigraph as ox
 
-from kg.ingest.identity import record_keys, title_key
+from kg.ingest.identity import strong_keys, title_key
 from kg.rdf import iris
 from kg.rdf.vocab import OX_DCTERMS, OX_KG, OX_OA, OX_PROV, OX_RDF, OX_RDFS, OX_SCHEMA, OX_SKOS, OX_XSD
 from kg.types import Claim, ClaimValue, Extraction, Mention, Record, Relation, Result, Span
@@ -328,9 +328,7 @@ def paper_graph(extraction: Extraction, base: str) -> PaperGraph:
     return PaperGraph(paper, name.value, "".join(text + suffix for text, _ in lines), len(lines))
 
 
-def paper_aliases(
-    paper: str, *, arxiv: str | None, doi: str | None, title: str, abstract: str
-) -> tuple[str, ...]:
+def paper_aliases(paper: str, *, arxiv: str | None, doi: str | None, title_key: str) -> tuple[str, ...]:
     """The IRIs the paper ``paper`` would have under its weaker keys (kg.ingest.identity.record_keys).
 
     An input without a paper's arXiv id or DOI stores it under a weaker key (its DOI or title key); these are
@@ -340,12 +338,11 @@ def paper_aliases(
 
     Args:
         paper: the paper's IRI (under its strongest key).
-        arxiv, doi, title, abstract: its identifiers and text as stored (kg:arxivId, kg:doi, dcterms:title,
-            dcterms:abstract).
+        arxiv, doi, title_key: its identifiers as stored (kg:arxivId, kg:doi, kg:titleKey).
 
     Returns:
         The other IRIs, strongest key first; empty for a paper keyed by its title alone.
     """
     prefix = paper[: paper.rindex("/") + 1]
-    keyed = (prefix + iris.encode_segment(key) for key in record_keys(arxiv, doi, title, abstract))
+    keyed = (prefix + iris.encode_segment(key) for key in (*strong_keys(arxiv, doi), title_key))
     return tuple(alias for alias in keyed if alias != paper)

@@ -61,9 +61,9 @@ def _batches(items: Iterable[PaperGraph], size: int) -> Iterator[list[PaperGraph
 
 
 _IDENTITY = """
-SELECT ?paper ?title ?abstract ?arxiv ?doi WHERE {
+SELECT ?paper ?titleKey ?arxiv ?doi WHERE {
   VALUES ?paper { %s }
-  ?paper a kg:Paper ; dcterms:title ?title ; dcterms:abstract ?abstract .
+  ?paper a kg:Paper ; kg:titleKey ?titleKey .
   OPTIONAL { ?paper kg:arxivId ?arxiv }
   OPTIONAL { ?paper kg:doi ?doi }
 }
@@ -71,7 +71,8 @@ SELECT ?paper ?title ?abstract ?arxiv ?doi WHERE {
 
 
 def stored_aliases(store: KgStore | RemoteStore, papers: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """The weaker-key IRIs (kg.rdf.triples.paper_aliases) of each of ``papers``, from its stored identifiers.
+    """The weaker-key IRIs (kg.rdf.triples.paper_aliases) of each of ``papers``, from its stored identifiers
+    (its arXiv id and DOI, and its kg:titleKey, which every paper graph kg writes holds).
 
     SPARQL, so that kg.runs can ask a remote store the same; a paper the store does not hold is left out.
     """
@@ -82,9 +83,7 @@ def stored_aliases(store: KgStore | RemoteStore, papers: Iterable[str]) -> dict[
     for row in store.query(_IDENTITY % values):
         arxiv, doi = (row[name].value if row[name] is not None else None for name in ("arxiv", "doi"))
         paper = row["paper"].value
-        found = paper_aliases(
-            paper, arxiv=arxiv, doi=doi, title=row["title"].value, abstract=row["abstract"].value
-        )
+        found = paper_aliases(paper, arxiv=arxiv, doi=doi, title_key=row["titleKey"].value)
         aliases.setdefault(paper, {}).update(dict.fromkeys(found))
     return {paper: tuple(found) for paper, found in aliases.items()}
 
