@@ -29,13 +29,12 @@ from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
 
 import pyoxigraph as ox
 
 from kg import __version__
 from kg.errors import NotFoundError
-from kg.rdf.iris import sparql_terms
+from kg.rdf.iris import claim_parts, claims_prefix, paper_key, sparql_terms
 from kg.rdf.vocab import OX_DCTERMS, OX_KG, OX_PROV, OX_RDF, OX_XSD
 from kg.store.write import stored_aliases
 
@@ -102,27 +101,13 @@ def find_rekeyed(store: Store, before: Snapshot, after: Snapshot) -> tuple[Rekey
     return tuple(sorted(found))
 
 
-def _claims_of(paper: str) -> str:
-    """The IRI prefix of a paper's claims: ``{base}claim/{key}`` for ``{base}paper/{key}`` (kg.rdf.iris)."""
-    base, _, key = paper.rpartition("paper/")
-    return f"{base}claim/{key}"
-
-
-def _claim_parts(claim: str) -> tuple[str, str]:
-    """A claim IRI, ``{base}claim/{key}/{field}/{start}-{end}`` (kg.rdf.iris.claim_iri), as its paper's IRI
-    and its span part ``{field}/{start}-{end}``."""
-    owner, field, span = claim.rsplit("/", 2)
-    base, _, key = owner.rpartition("claim/")
-    return f"{base}paper/{key}", f"{field}/{span}"
-
-
 def _moved(claim: str, papers: Mapping[str, str]) -> str:
     """The IRI of ``claim`` once its paper is keyed as ``papers`` says (paper IRI -> paper IRI): the same span
     of the same text; a claim of a paper not in ``papers`` gives itself."""
     if not papers:
         return claim
-    paper, span = _claim_parts(claim)
-    return f"{_claims_of(papers[paper])}/{span}" if paper in papers else claim
+    paper, span = claim_parts(claim)
+    return f"{claims_prefix(papers[paper])}/{span}" if paper in papers else claim
 
 
 @dataclass(frozen=True)
@@ -433,12 +418,6 @@ def _items(store: Store, sparql: str, iris: tuple[str, ...], detail: str) -> lis
     return [Item(iri, value(found.get(iri), "label") or iri, value(found.get(iri), detail)) for iri in iris]
 
 
-def _paper_key(iri: str) -> str:
-    """The record key a paper IRI was made from (kg.rdf.iris.paper_iri percent-encodes it as the last
-    segment), for a paper that no longer holds its key in the store."""
-    return unquote(iri.rsplit("/", 1)[-1])
-
-
 def _current(store: Store, iris: tuple[str, ...]) -> dict[str, str]:
     """Where each of ``iris`` (papers no longer stored) went: the end of its ``dcterms:isReplacedBy`` chain.
 
@@ -469,10 +448,10 @@ def _paper_items(store: Store, iris: tuple[str, ...], renamed: Mapping[str, str]
     labelled = []
     for item in items:
         if item.iri in renamed:
-            item = Item(item.iri, item.label, f"{item.detail}, was {_paper_key(renamed[item.iri])}")
+            item = Item(item.iri, item.label, f"{item.detail}, was {paper_key(renamed[item.iri])}")
         elif item.iri in now and found[now[item.iri]].detail:
             current = found[now[item.iri]]
-            item = Item(item.iri, current.label, f"{_paper_key(item.iri)}, now {current.detail}")
+            item = Item(item.iri, current.label, f"{paper_key(item.iri)}, now {current.detail}")
         labelled.append(item)
     return labelled
 
@@ -484,7 +463,7 @@ def _claim_items(store: Store, iris: tuple[str, ...]) -> list[Item]:
     is labelled by the claim it became.
     """
     items = _items(store, _CLAIM_LABELS, iris, "paper")
-    unlabelled = {_claim_parts(i.iri)[0] for i in items if i.label == i.iri}  # a stored claim has kg:text
+    unlabelled = {claim_parts(i.iri)[0] for i in items if i.label == i.iri}  # a stored claim has kg:text
     gone = tuple(sorted(unlabelled))
     now = {old: new for old, new in _current(store, gone).items() if old != new} if gone else {}
     moved = {i.iri: iri for i in items if (iri := _moved(i.iri, now)) != i.iri}

@@ -56,6 +56,21 @@ def test_paper_segment_round_trips_so_paper_iris_are_injective(key: str) -> None
     node = iris.paper_iri(BASE, key)
     assert unquote(_segment(node, BASE + "paper/")) == key
     assert "/" not in _segment(node, BASE + "paper/")
+    assert iris.paper_key(node.value) == key
+
+
+@given(keys, keys, st.sampled_from(["title", "abstract"]), st.integers(0, 10**6))
+def test_the_inverse_functions_read_back_what_the_builders_made(
+    key: str, other: str, field: str, at: int
+) -> None:
+    paper = iris.paper_iri(BASE, key).value
+    assert iris.rekeyed_paper(paper, other) == iris.paper_iri(BASE, other).value
+    claim = iris.claim_iri(BASE, key, Span(at, at + 5, "x", field)).value  # type: ignore[arg-type]
+    owner, span = iris.claim_parts(claim)
+    assert owner == paper
+    assert f"{iris.claims_prefix(paper)}/{span}" == claim
+    moved = iris.claim_iri(BASE, other, Span(at, at + 5, "x", field)).value  # type: ignore[arg-type]
+    assert f"{iris.claims_prefix(iris.rekeyed_paper(paper, other))}/{span}" == moved
 
 
 @settings(max_examples=50)

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from kg.query.cache import cached
 from kg.query.sparql import select
-from kg.rdf.iris import sparql_terms
+from kg.rdf.iris import paper_key, sparql_terms
 from kg.rdf.vocab import ENTITY_CLASS, RELATION
 from kg.store import KgStore
 
@@ -162,7 +162,7 @@ def build_view(store: KgStore) -> GraphView:
 
 def _paper(node: ox.NamedNode, title: ox.Literal | None, date: ox.Literal | None) -> Node:
     """A paper node: labelled by its title, or by the end of its IRI when it has none."""
-    label = title.value if title is not None and title.value else node.value.rsplit("/", 1)[-1]
+    label = title.value if title is not None and title.value else paper_key(node.value)
     return Node(node.value, "paper", label, (), date.value if date is not None else None)
 
 

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
 
@@ -81,6 +81,30 @@ def _span_segment(span: Span) -> str:
 def paper_iri(base: str, key: str) -> ox.NamedNode:
     """``{base}paper/{key}`` for a record key (``arxiv:…``, ``doi:…``, ``title:…``)."""
     return _node(f"{base}paper/{encode_segment(key)}")
+
+
+def paper_key(paper: str) -> str:
+    """The record key a paper IRI was made from (the inverse of :func:`paper_iri`)."""
+    return unquote(paper.rsplit("/", 1)[-1])
+
+
+def rekeyed_paper(paper: str, key: str) -> str:
+    """The IRI the paper ``paper`` has under another record key, under the same base."""
+    return paper[: paper.rindex("/") + 1] + encode_segment(key)
+
+
+def claims_prefix(paper: str) -> str:
+    """What every claim IRI of the paper ``paper`` starts with: ``{base}claim/{key}``."""
+    base, _, key = paper.rpartition("paper/")
+    return f"{base}claim/{key}"
+
+
+def claim_parts(claim: str) -> tuple[str, str]:
+    """A claim IRI (:func:`claim_iri`) as its paper's IRI and its span part ``{field}/{start}-{end}``, so that
+    ``claims_prefix(paper) + "/" + span`` gives the claim back."""
+    owner, field, span = claim.rsplit("/", 2)
+    base, _, key = owner.rpartition("claim/")
+    return f"{base}paper/{key}", f"{field}/{span}"
 
 
 def entity_iri(base: str, key: str) -> ox.NamedNode:

@@ -343,6 +343,5 @@ def paper_aliases(paper: str, *, arxiv: str | None, doi: str | None, title_key: 
     Returns:
         The other IRIs, strongest key first; empty for a paper keyed by its title alone.
     """
-    prefix = paper[: paper.rindex("/") + 1]
-    keyed = (prefix + iris.encode_segment(key) for key in (*strong_keys(arxiv, doi), title_key))
+    keyed = (iris.rekeyed_paper(paper, key) for key in (*strong_keys(arxiv, doi), title_key))
     return tuple(alias for alias in keyed if alias != paper)
