@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.nlp.gazetteer import DATA_DIR, SOURCES, Entry, Gazetteer, load_gazetteer, load_words
+from kg.nlp.gazetteer import DATA_DIR, SOURCES, Entry, Gazetteer, load_gazetteer, load_words, plurals
 from kg.nlp.tasklist import HEADER, derive, keep
 
 SHARED_TASKS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "pwc" / "tasks.txt"
@@ -40,6 +40,26 @@ def test_hyphen_space_and_plural_variants_match() -> None:
     assert _hits("supervised fine tuning")[0] == ("supervised fine tuning", "Method")
     assert _hits("supervised fine-tuning")[0] == ("supervised fine-tuning", "Method")
     assert ("graph neural networks", "Method") in _hits("graph neural networks")
+    assert _hits("test accuracies") == [("accuracies", "Metric")]  # consonant + y -> ies
+    assert _hits("their F1 scores") == [("F1 scores", "Metric")]
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("accuracy", {"accuracys", "accuracies"}),
+        ("latency", {"latencys", "latencies"}),
+        ("policy", {"policys", "policies"}),
+        ("key", {"keys"}),  # vowel + y takes "s" only
+        ("bias", {"biass", "biases"}),
+        ("patch", {"patchs", "patches"}),
+        ("LLM", {"LLMs"}),
+        ("GSM8K", {"GSM8Ks"}),
+        ("pass@1", set()),
+    ],
+)
+def test_plurals(name: str, expected: set[str]) -> None:
+    assert plurals(name) == expected
 
 
 def test_matches_respect_word_boundaries() -> None:

@@ -74,10 +74,10 @@ class Gazetteer:
     depth: int = 0
 
     def add(self, entry: Entry) -> None:
-        """Index ``entry`` under its name (and, for multi-letter names, its plural with "s")."""
+        """Index ``entry`` under its name and its plurals ("accuracies", "F1 scores")."""
         lower = entry.name == entry.name.lower()
         trie = self.folded if lower else self.exact
-        for form in {entry.name, entry.name + "s"} if entry.name[-1].isalpha() else {entry.name}:
+        for form in {entry.name, *plurals(entry.name)}:
             node = trie
             pieces = pieces_of(form)
             self.depth = max(self.depth, len(pieces))
@@ -154,6 +154,20 @@ class Gazetteer:
         if key not in self.methods:
             return False
         return self.methods[key] or head not in ("model", "models", "architecture")
+
+
+def plurals(name: str) -> set[str]:
+    """The plural forms a name may take in running text: "+s" always (also "PLMs"), and the English
+    spelling for a name ending in consonant + y ("accuracies") or a sibilant ("biases", "patches"). Names
+    ending in a digit or symbol ("GSM8K", "pass@1") have none."""
+    if not name[-1].isalpha():
+        return set()
+    forms = {name + "s"}
+    if name[-1] == "y" and len(name) > 1 and name[-2].lower() not in "aeiou":
+        forms.add(name[:-1] + "ies")
+    if name.endswith(("s", "x", "z", "ch", "sh")):
+        forms.add(name + "es")
+    return forms
 
 
 def _glued_after_word(text: str, start: int) -> bool:
