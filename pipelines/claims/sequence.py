@@ -76,30 +76,44 @@ def _unpack(weights: np.ndarray, features_count: int) -> tuple[np.ndarray, ...]:
     return emissions.reshape(features_count, size), transitions.reshape(size, size), start, end
 
 
+def negative_log_likelihood(weights: np.ndarray, batch: Batch, l2: float = L2) -> tuple[float, np.ndarray]:
+    """The CRF's penalised negative log-likelihood of ``batch``'s gold roles, and its gradient.
+
+    Args:
+        weights: emissions, transitions, start and end scores flattened (see _unpack).
+        batch: the abstracts as a design matrix with their gold roles.
+        l2: the penalty on the emission weights.
+    """
+    emissions, transitions, start, end = _unpack(weights, batch.design.shape[1])
+    scores = batch.design @ emissions
+    posteriors = forward_backward(batch.pad(scores), batch.mask, transitions, start, end)
+    marginals = posteriors.marginals[batch.mask]
+    gold_score = (scores * batch.gold).sum() + (batch.pairs * transitions).sum()
+    gold_score += batch.first @ start + batch.last @ end
+    value = posteriors.log_partition.sum() - gold_score + 0.5 * l2 * (emissions**2).sum()
+    gradient = [
+        (batch.design.T @ (marginals - batch.gold) + l2 * emissions).ravel(),
+        (posteriors.pair_marginals - batch.pairs).ravel(),
+        posteriors.marginals[:, 0].sum(axis=0) - batch.first,
+        marginals[np.cumsum(batch.mask.sum(axis=1)) - 1].sum(axis=0) - batch.last,
+    ]
+    return float(value), np.concatenate(gradient)
+
+
 def fit(abstracts: Sequence[Abstract], threshold: float = 0.5) -> SequenceModel:
     """The CRF fitted on the abstracts (all labelled with LABELS), carrying ``threshold``."""
     counts = Counter(f for a in abstracts for row in features(a.sentences) for f in row)
     vocabulary = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= MIN_COUNT))}
     batch, size = Batch(abstracts, vocabulary), len(vocabulary)
-
-    def loss(weights: np.ndarray) -> tuple[float, np.ndarray]:
-        emissions, transitions, start, end = _unpack(weights, size)
-        scores = batch.design @ emissions
-        posteriors = forward_backward(batch.pad(scores), batch.mask, transitions, start, end)
-        marginals = posteriors.marginals[batch.mask]
-        gold_score = (scores * batch.gold).sum() + (batch.pairs * transitions).sum()
-        gold_score += batch.first @ start + batch.last @ end
-        value = posteriors.log_partition.sum() - gold_score + 0.5 * L2 * (emissions**2).sum()
-        gradient = [
-            (batch.design.T @ (marginals - batch.gold) + L2 * emissions).ravel(),
-            (posteriors.pair_marginals - batch.pairs).ravel(),
-            posteriors.marginals[:, 0].sum(axis=0) - batch.first,
-            marginals[np.cumsum(batch.mask.sum(axis=1)) - 1].sum(axis=0) - batch.last,
-        ]
-        return float(value), np.concatenate(gradient)
-
     start_point = np.zeros(size * len(LABELS) + len(LABELS) * (len(LABELS) + 2))
-    result = minimize(loss, start_point, jac=True, method="L-BFGS-B", options={"maxiter": MAX_ITERATIONS})
+    result = minimize(
+        negative_log_likelihood,
+        start_point,
+        args=(batch,),
+        jac=True,
+        method="L-BFGS-B",
+        options={"maxiter": MAX_ITERATIONS},
+    )
     emissions, transitions, start, end = _unpack(result.x, size)
     kept = np.flatnonzero(np.abs(emissions).max(axis=1) >= PRUNE)
     names = sorted(vocabulary, key=vocabulary.__getitem__)
