@@ -116,6 +116,20 @@ def test_curated_names_are_never_generic() -> None:
     assert [m.span.text for m in paper_mentions(fields, res)] == ["Pre-training", "domain generalization"]
 
 
+def test_section_labels_of_structured_abstracts_are_not_entities() -> None:
+    text = "Background: SGD trains deep networks. Contributions: we find a gap."
+    spans = [
+        Candidate(text.index(x), text.index(x) + len(x), type_, "kg_ner", 0.8)
+        for x, type_ in (("Background", "Dataset"), ("SGD", "Method"), ("Contributions", "Method"))
+    ]
+    res = Resources(load_gazetteer(), load_words("generic"), PaperSettings(), claims=False)
+    fields = [
+        FieldState("title", "", [], [], []),
+        FieldState("abstract", text, sentence_bounds(text), [], spans),
+    ]
+    assert [m.span.text for m in paper_mentions(fields, res)] == ["SGD"]
+
+
 def test_sentences_and_mention_sentences() -> None:
     extraction = _extracted()["t:stacknet"]
     abstract = [s for s in extraction.sentences if s.field == "abstract"]

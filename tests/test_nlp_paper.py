@@ -166,3 +166,13 @@ def test_years_and_citations_do_not_propagate() -> None:
     field.spans = [Candidate(8, 12, "Dataset", "kg_ner", 0.8), Candidate(14, 31, "Dataset", "kg_ner", 0.8)]
     propagate_names([field], factor=0.9, min_confidence=0.5)
     assert len(field.spans) == 2
+
+
+def test_a_name_does_not_propagate_into_a_url() -> None:
+    text = "We propose DePT. DePT is fast. Code: https://github.com/Koorye/DePT."
+    field = FieldState(
+        "abstract", text, sentence_bounds(text), [], [Candidate(11, 15, "Method", "kg_ner", 0.9)]
+    )
+    propagate_names([field], factor=0.9, min_confidence=0.5)
+    assert [text[s.start : s.end] for s in field.spans] == ["DePT", "DePT"]
+    assert field.spans[1].start == text.index("DePT is")

@@ -28,6 +28,7 @@ from kg.nlp.candidates import Candidate
 from kg.nlp.canonical import key_of
 from kg.nlp.entities import with_roles
 from kg.nlp.gazetteer import Entry, Gazetteer
+from kg.nlp.names import in_url
 from kg.nlp.roles import DATASET_OR_BENCHMARK, head_phrase
 
 _NOT_A_NAME = re.compile(r"[,;&]|\bet al\b")
@@ -197,7 +198,8 @@ def propagate_names(fields: list[FieldState], factor: float, min_confidence: flo
     it replaces shorter spans inside it ("Fine-Tuning" in "Reinforced Fine-Tuning"), never a longer one.
 
     Only name-like surfaces (a capital or a digit) of spans with at least ``min_confidence`` propagate, at
-    ``factor`` times their confidence; lower-case terms are already found everywhere by the gazetteers.
+    ``factor`` times their confidence; lower-case terms are already found everywhere by the gazetteers. A
+    name inside a URL ("github.com/x/DePT") is not a mention, as for every other extractor.
     """
     sources: dict[str, Candidate] = {}
     for field in fields:
@@ -211,7 +213,8 @@ def propagate_names(fields: list[FieldState], factor: float, min_confidence: flo
     for field in fields if pattern else []:
         added = []
         for match in pattern.finditer(field.text):
-            if any((s.start, s.end) == match.span() for s in field.spans):
+            known = any((s.start, s.end) == match.span() for s in field.spans)
+            if known or in_url(field.text, *match.span()):
                 continue
             src = sources[match.group()]
             conf = src.confidence * factor
