@@ -13,11 +13,12 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from kg import __version__
+from kg.batching import chunks
 from kg.config import spacy_pipeline_name
 from kg.ingest import IngestStats, dedupe, read_inputs
 from kg.rdf.bundled import ONTOLOGY, ontology_text
@@ -138,12 +139,6 @@ def _run_worker(items: list) -> list:
     return _work(items)
 
 
-def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
 def pipelined(items: Iterable[T], task: WorkerTask, *, batch_size: int, jobs: int) -> Iterator:
     """Run ``task`` over chunks of ``batch_size`` items, in ``jobs`` worker processes when ``jobs`` > 1,
     yielding the results in input order. Nothing starts (no pipeline loads) until a first item arrives.
@@ -156,13 +151,13 @@ def pipelined(items: Iterable[T], task: WorkerTask, *, batch_size: int, jobs: in
     flat however long the input. Workers are spawned, not forked: the parent holds an open RocksDB store
     and its threads.
     """
-    chunks = _chunks(items, batch_size)
-    first = next(chunks, None)
+    batches = chunks(items, batch_size)
+    first = next(batches, None)
     if first is None:
         return
     if jobs <= 1:
         work = task.start()
-        for chunk in chain([first], chunks):
+        for chunk in chain([first], batches):
             yield from work(chunk)
         return
     pool = ProcessPoolExecutor(
@@ -170,7 +165,7 @@ def pipelined(items: Iterable[T], task: WorkerTask, *, batch_size: int, jobs: in
     )
     pending: deque[Future] = deque()
     try:
-        for chunk in chain([first], chunks):
+        for chunk in chain([first], batches):
             pending.append(pool.submit(_run_worker, chunk))
             if len(pending) >= 2 * jobs:
                 yield from pending.popleft().result()

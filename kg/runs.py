@@ -26,13 +26,13 @@ import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg import __version__
+from kg.batching import chunks
 from kg.errors import NotFoundError
 from kg.rdf.iris import claim_parts, claims_prefix, paper_key, sparql_terms
 from kg.rdf.vocab import OX_DCTERMS, OX_KG, OX_PROV, OX_RDF, OX_XSD
@@ -91,9 +91,11 @@ def find_rekeyed(store: Store, before: Snapshot, after: Snapshot) -> tuple[Rekey
     Only a re-keying removes a paper, so nothing is asked of the store when no paper left it.
     """
     gone = set(before.papers) - set(after.papers)
-    written = iter(sorted(p for p, digests in after.papers.items() if before.papers.get(p) != digests))
+    written = sorted(p for p, digests in after.papers.items() if before.papers.get(p) != digests)
     found: list[Rekeyed] = []
-    while gone and (chunk := list(islice(written, _REKEY_CHUNK))):
+    for chunk in chunks(written, _REKEY_CHUNK):
+        if not gone:
+            break
         for paper, aliases in stored_aliases(store, chunk).items():
             for alias in gone.intersection(aliases):
                 found.append(Rekeyed(alias, paper))

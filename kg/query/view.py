@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Literal
 
 import pyoxigraph as ox
 
+from kg.batching import chunks
 from kg.query.cache import cached
 from kg.query.sparql import select
 from kg.rdf.iris import paper_key, sparql_terms
@@ -265,9 +266,8 @@ def _incident(
 
 def _chunked(store: KgStore, template: str, iris: list[str], **fields: str) -> Iterator[tuple]:
     """The rows of ``template`` with ``{nodes}`` filled by ``iris``, a VALUES block of at most _CHUNK."""
-    for start in range(0, len(iris), _CHUNK):
-        values = sparql_terms(iris[start : start + _CHUNK])
-        yield from select(store, template.format(nodes=values, **fields)).rows
+    for chunk in chunks(iris, _CHUNK):
+        yield from select(store, template.format(nodes=sparql_terms(chunk), **fields)).rows
 
 
 def _degrees(edges: set[Edge], only: list[str] | None = None) -> dict[str, int]:

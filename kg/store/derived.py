@@ -40,11 +40,11 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
+from kg.batching import chunks
 from kg.rdf import iris
 from kg.rdf.vocab import KG
 from kg.store.core import KgStore
@@ -96,12 +96,6 @@ def date_key(date: str | None) -> str:
         return ""
     month = next((i for i, m in enumerate(MONTHS, 1) if re.search(rf"\b{m}", date, re.IGNORECASE)), None)
     return f"{year.group(1)}-{month:02d}" if month else year.group(1)
-
-
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 def _linked(node: str, relations: Iterable[str]) -> str:
@@ -327,14 +321,17 @@ class _Entities:
         self.outperforms = support.outperforms()
         self.labels: dict[str, str | None] = {}  # None: the entity has no label in any paper graph
 
-    def _rows(self, select: str, entities: Iterable[str], where: str) -> Iterator[ox.QuerySolution]:
-        """``SELECT DISTINCT select`` of ``where`` (a pattern over ``?e``) for ``size`` entities at a time.
+    def _rows(
+        self, select: str, nodes: Iterable[str], where: str, var: str = "e"
+    ) -> Iterator[ox.QuerySolution]:
+        """``SELECT DISTINCT select`` of ``where`` (a pattern over ``?var``, an entity unless said) for
+        ``size`` nodes at a time.
 
         DISTINCT without the graph: a fact an old and a new version of a paper both hold comes once."""
-        for chunk in _chunks(entities, self.size):
+        for chunk in chunks(nodes, self.size):
             values = iris.sparql_terms(chunk)
             yield from self.store.query(
-                f"SELECT DISTINCT {select} WHERE {{ VALUES ?e {{ {values} }} {where} }}"
+                f"SELECT DISTINCT {select} WHERE {{ VALUES ?{var} {{ {values} }} {where} }}"
             )
 
     def pref_labels(self, entities: list[str]) -> dict[str, str]:
@@ -368,13 +365,8 @@ class _Entities:
 
     def _paper_values(self, papers: Iterable[str], predicate: str) -> dict[str, str]:
         """A value of ``predicate`` per paper (read from the paper's graphs), for those that have one."""
-        found = {}
-        for chunk in _chunks(papers, self.size):
-            values = iris.sparql_terms(chunk)
-            where = f"GRAPH ?g {{ ?p a kg:Paper ; <{predicate}> ?v }}"
-            query = f"SELECT ?p ?v WHERE {{ VALUES ?p {{ {values} }} {where} }}"
-            found.update((row["p"].value, row["v"].value) for row in self.store.query(query))
-        return found
+        rows = self._rows("?p ?v", papers, f"GRAPH ?g {{ ?p a kg:Paper ; <{predicate}> ?v }}", var="p")
+        return {row["p"].value: row["v"].value for row in rows}
 
     def read(self, entities: list[str]) -> tuple[_EntityBatch, list[str]]:
         """Read a batch of entities, and which of them get a card index (those in ``index_min`` papers)."""
@@ -394,10 +386,9 @@ class _Entities:
             batch.claims[row["e"].value][row["c"].value] = (row["p"].value, row["text"].value)
         papers = {p for e in indexed for p in batch.mentioned[e] | batch.relations[e].keys()}
         papers |= {paper for claims in batch.claims.values() for paper, _ in claims.values()}
-        batch.date = {
-            p: date_key(d) for p, d in self._paper_values(sorted(papers), str(DCTERMS.date)).items()
-        }
-        batch.title = self._paper_values(sorted(papers), str(DCTERMS.title))
+        ordered = sorted(papers)
+        batch.date = {p: date_key(d) for p, d in self._paper_values(ordered, str(DCTERMS.date)).items()}
+        batch.title = self._paper_values(ordered, str(DCTERMS.title))
         # the typed links of every paper that mentions an entity, from all of that paper's graphs
         co_links = (
             "GRAPH ?g { ?m kg:mentions ?e . ?p a kg:Paper } "
@@ -516,7 +507,7 @@ def refresh_derived(
     support = _Support(store, base, derived)
     entities = _Entities(store, base, support, index_min, batches.entities)
     stream = (row["e"].value for row in store.query(_entities_query(derived)))
-    for chunk in _chunks(stream, batches.entities):
+    for chunk in chunks(stream, batches.entities):
         writer.add(entities.current(chunk, derived), entities.lines(chunk))
     for ranking in (entities.by_type, entities.evaluated):
         writer.add(ranking.current(store, derived), ranking.lines())

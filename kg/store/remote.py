@@ -30,12 +30,12 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
 import pyoxigraph as ox
 
+from kg.batching import chunks
 from kg.errors import QueryError, StoreError
 from kg.rdf.vocab import sparql_prologue
 
@@ -303,8 +303,7 @@ def _push(staging: Path, remote: RemoteStore, index: set[ox.NamedNode], derived:
 
     with open_store(staging, read_only=True) as local:
         built = set(local.graphs()) - {derived}
-        new = iter(sorted(built - index, key=str))
-        while batch := list(islice(new, _PUSH_BATCH)):
+        for batch in chunks(sorted(built - index, key=str), _PUSH_BATCH):
             remote.add_graphs(
                 {
                     graph: [

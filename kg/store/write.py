@@ -8,13 +8,13 @@ IRIs are dropped, as an older version would be. The run record says so (kg.runs)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import islice
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from kg.batching import chunks
 from kg.rdf.iris import sparql_terms
 from kg.rdf.triples import PaperGraph, paper_aliases, paper_graph
 from kg.rdf.vocab import OX_KG, OX_RDF
@@ -52,12 +52,6 @@ def paper_graphs(store: KgStore, paper: ox.NamedNode) -> set[ox.NamedNode]:
     """Every named graph holding a version of ``paper``: each paper graph states ``<paper> a kg:Paper``."""
     quads = store.oxigraph.quads_for_pattern(paper, OX_RDF.type, OX_KG.Paper, None)
     return {q.graph_name for q in quads if isinstance(q.graph_name, ox.NamedNode)}
-
-
-def _batches(items: Iterable[PaperGraph], size: int) -> Iterator[list[PaperGraph]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 _IDENTITY = """
@@ -136,7 +130,7 @@ def write_graphs(store: KgStore, graphs: Iterable[PaperGraph], *, batch_size: in
         StoreError: the store cannot be written.
     """
     stats = WriteStats()
-    for batch in _batches(graphs, batch_size):
+    for batch in chunks(graphs, batch_size):
         stats += _write_batch(store, batch)
     return stats
 
