@@ -14,12 +14,14 @@ from kg.nlp import build_pipeline, extract
 from kg.nlp.candidates import Candidate
 from kg.nlp.extract import PaperSettings, Resources, paper_mentions
 from kg.nlp.gazetteer import load_gazetteer, load_words
+from kg.nlp.outside import organisation_keys
 from kg.nlp.paper import FieldState
 from kg.nlp.sentences import sentence_bounds
 from kg.types import ENTITY_TYPES, Extraction, Origin, Record
 
 FIXTURES = Path(__file__).parent / "fixtures" / "nlp" / "abstracts.jsonl"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+ORGANISATIONS = organisation_keys(load_words("organisations"))
 
 
 @lru_cache(maxsize=1)
@@ -84,7 +86,7 @@ def test_a_curated_method_with_a_kind_word_is_that_method() -> None:
     text = "A Transformer model, a fine-tuning approach; a deep learning model and a Foo model stay apart."
     surfaces = ("Transformer model", "fine-tuning approach", "deep learning model", "Foo model")
     spans = [Candidate(text.index(x), text.index(x) + len(x), "Method", "kg_ner", 0.8) for x in surfaces]
-    res = Resources(load_gazetteer(), load_words("generic"), PaperSettings(), claims=False)
+    res = Resources(load_gazetteer(), load_words("generic"), ORGANISATIONS, PaperSettings(), claims=False)
     fields = [
         FieldState("title", "", [], [], []),
         FieldState("abstract", text, sentence_bounds(text), [], spans),
@@ -108,7 +110,7 @@ def test_curated_names_are_never_generic() -> None:
             ("model generalization", "Task"),
         )
     ]
-    res = Resources(load_gazetteer(), load_words("generic"), PaperSettings(), claims=False)
+    res = Resources(load_gazetteer(), load_words("generic"), ORGANISATIONS, PaperSettings(), claims=False)
     fields = [
         FieldState("title", "", [], [], []),
         FieldState("abstract", text, sentence_bounds(text), [], spans),
@@ -122,7 +124,7 @@ def test_section_labels_of_structured_abstracts_are_not_entities() -> None:
         Candidate(text.index(x), text.index(x) + len(x), type_, "kg_ner", 0.8)
         for x, type_ in (("Background", "Dataset"), ("SGD", "Method"), ("Contributions", "Method"))
     ]
-    res = Resources(load_gazetteer(), load_words("generic"), PaperSettings(), claims=False)
+    res = Resources(load_gazetteer(), load_words("generic"), ORGANISATIONS, PaperSettings(), claims=False)
     fields = [
         FieldState("title", "", [], [], []),
         FieldState("abstract", text, sentence_bounds(text), [], spans),

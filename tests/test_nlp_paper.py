@@ -148,16 +148,46 @@ def test_a_stated_kind_settles_the_type_of_its_key() -> None:
     assert [s.type for s in field.spans] == ["Method", "Method", "Method"]
 
 
+def test_a_mention_whose_kind_noun_says_its_type_keeps_it() -> None:
+    text = "Visual Question Answering (VQA) is hard. On the VQA dataset, VQA models fail."
+    spans = [
+        Candidate(0, 25, "Task", "acronym", 0.9),
+        Candidate(text.index("VQA dataset"), text.index("VQA dataset") + 11, "Dataset", "kg_ner", 0.8),
+        Candidate(text.index("VQA models"), text.index("VQA models") + 3, "Dataset", "kg_ner", 0.8),
+    ]
+    field = FieldState("abstract", text, sentence_bounds(text), [], spans)
+    unify_types([field], {("abstract", s.start): "visual question answering" for s in spans}, sure=0.85)
+    assert [s.type for s in field.spans] == ["Task", "Dataset", "Task"]
+
+
 def test_model_spans_are_trimmed_to_what_annotations_hold() -> None:
     for raw, expected in [
         ("o3-mini-high and", "o3-mini-high"),
         ("Model-Based RL (MBRL", "Model-Based RL"),
         ("the GSM8K benchmark.", "GSM8K benchmark"),
         ("GPQA (Diamond)", "GPQA (Diamond)"),
+        # a clause word ends the name, whatever follows it
+        ("ROD-TV simultaneously delivers", "ROD-TV"),
+        ("Gradient-based Data Diversification Boosts Generalization", "Gradient-based Data Diversification"),
+        ("fine-grained matching harder", "fine-grained matching"),
+        ("accuracy improves", "accuracy"),
+        # only whole words count: "performance" is no "performs", "less" inside "lossless" no "less"
+        ("lossless compression performance", "lossless compression performance"),
     ]:
         start, end = trim_span(raw, 0, len(raw))
         assert raw[start:end] == expected
     assert trim_span(" , ", 0, 3) is None
+    # a span that starts with a clause word, or is cut down to one plain word, was no name
+    for raw in (
+        "even faster",
+        "weaker models",
+        "Order Matters",
+        "Debate Helps Weak-to-Strong Generalization",
+    ):
+        assert trim_span(raw, 0, len(raw)) is None
+    text = "We show that ROD-TV consists of two parts."
+    start = text.index("ROD-TV")
+    assert trim_span(text, start, start + len("ROD-TV consists")) == (start, start + len("ROD-TV"))
 
 
 def test_years_and_citations_do_not_propagate() -> None:

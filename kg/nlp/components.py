@@ -25,6 +25,7 @@ from kg.nlp.candidates import Candidate
 from kg.nlp.docview import doc_definitions, doc_sentences
 from kg.nlp.entities import MergeSettings, RuleSettings, field_entities, rule_candidates
 from kg.nlp.gazetteer import load_gazetteer, load_words
+from kg.nlp.outside import organisation_keys
 from kg.nlp.patterns import DEFAULT_CONFIDENCE
 from kg.nlp.sentences import SENTENCE_STARTS, sentence_bounds
 
@@ -78,6 +79,7 @@ class EntityRules:
     def __init__(self, gazetteer_dir: str | None, settings: RuleSettings) -> None:
         self.gazetteer = load_gazetteer(gazetteer_dir)
         self.generic = load_words("generic", gazetteer_dir)
+        self.organisations = organisation_keys(load_words("organisations", gazetteer_dir))
         self.settings = settings
 
     def __call__(self, doc: Doc) -> Doc:

@@ -15,7 +15,8 @@ from kg.nlp.acronyms import Definition
 from kg.nlp.candidates import Candidate, resolve
 from kg.nlp.canonical import key_of
 from kg.nlp.gazetteer import Gazetteer, Match
-from kg.nlp.names import extend_name, in_url
+from kg.nlp.lexicon import word_set
+from kg.nlp.names import extend_name, in_url, is_strong_name, is_title_word
 from kg.nlp.patterns import DEFAULT_CONFIDENCE, find_patterns
 from kg.nlp.roles import (
     DATASET_OR_BENCHMARK,
@@ -67,6 +68,19 @@ class MergeSettings:
 NAMING_EXTRACTORS = frozenset({"rule-propose", "rule-apposition"})
 _TRIM_HEAD = re.compile(r"^(?:[\s\-.,;:]|(?:the|a|an|our|their|its|this|these|those)\s+)+", re.IGNORECASE)
 _TRIM_TAIL = re.compile(r"(?:[\s\-.,;:]|\s(?:and|or|of|with|for|in|on|to|the))+$", re.IGNORECASE)
+# Words that end a name where a clause goes on: finite verbs, comparatives and sentence adverbs. The model has
+# no part-of-speech tags and runs names into them ("ROD-TV consists", "LBFGS-B even faster"); none of these
+# words is inside or at the end of any annotated span of SciERC train or the SciREX train part, though each
+# occurs in their text (noun-ambiguous forms such as "supports", "works", "shows" are left out).
+CLAUSE_WORDS = word_set(
+    "achieve achieves allows attains benefits boosts captures consists delivers demonstrates enables exceeds "
+    "exhibits fails generates handles helps holds improve improves increases leads learns makes matters "
+    "obtains operates outperform outperforms performs produces provides reaches reduces relies remains "
+    "requires reveals scales solves suffers surpasses uses yields "
+    "better worse faster easier harder stronger weaker higher lower larger smaller more less sufficient "
+    "also even significantly simultaneously"
+)
+_WORD = re.compile(r"\S+")
 _LISTING = re.compile(r",|;| and | or | & ")
 _HEAD_AFTER = re.compile(r"[ \t]+(?:datasets?|benchmarks?|corpus|corpora|data sets?|suite)\b", re.IGNORECASE)
 
@@ -216,8 +230,11 @@ def field_entities(
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """A model span without what annotations never include: edge punctuation, a leading determiner, a
-    trailing "and"/"of"/"-", an unclosed "(...". ``None`` when nothing is left.
+    """A model span without what annotations never include: a clause word and all after it
+    (:data:`CLAUSE_WORDS`), edge punctuation, a leading determiner, a trailing "and"/"of"/"-", an unclosed
+    "(...". ``None`` when nothing is left, when the span starts with a clause word, or when a cut leaves one
+    capitalised plain word ("Order Matters", "Debate Helps ...": a title's subject, not a name; "accuracy
+    improves" keeps "accuracy").
 
     Args:
         text: the field text.
@@ -227,16 +244,25 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     Returns:
         The trimmed ``(start, end)``, or None.
     """
-    span = text[start:end]
+    span, cut = _before_clause_word(text[start:end])
     if span.count("(") > span.count(")"):
         span = span[: span.rindex("(")]
     elif span.count(")") > span.count("(") and span.endswith(")"):
         span = span[:-1]
     core = _TRIM_TAIL.sub("", _TRIM_HEAD.sub("", span))
-    if not core:
+    if not core or (cut and " " not in core and is_title_word(core) and not is_strong_name(core)):
         return None
     offset = start + span.index(core)
     return offset, offset + len(core)
+
+
+def _before_clause_word(span: str) -> tuple[str, bool]:
+    """``span`` up to its first clause word, and whether it was cut there; nothing when it starts with one
+    ("weaker models", "outperforms BERT": the model took a clause for a name)."""
+    for index, match in enumerate(_WORD.finditer(span)):
+        if match.group().strip(",.;:()\"'").lower() in CLAUSE_WORDS:
+            return span[: match.start()] if index else "", True
+    return span, False
 
 
 def _one_thing(text: str, cand: Candidate) -> bool:

@@ -24,6 +24,7 @@ from kg.nlp.canonical import (
 )
 from kg.nlp.docview import doc_definitions, doc_sentences
 from kg.nlp.gazetteer import Gazetteer, load_gazetteer, load_words
+from kg.nlp.outside import is_outside, organisation_keys
 from kg.nlp.paper import FieldState, fold_acronyms, labels_by_key, propagate_names, unify_types
 from kg.nlp.patterns import DEFAULT_CONFIDENCE, title_name, without_title_verb
 from kg.nlp.sentences import SENTENCE_STARTS
@@ -49,23 +50,27 @@ class PaperSettings:
 
 @dataclass(frozen=True)
 class Resources:
-    """What the paper-level step needs from the pipeline: its gazetteer, stoplist and settings."""
+    """What the paper-level step needs from the pipeline: its gazetteer, stoplists and settings."""
 
     gazetteer: Gazetteer
     generic: frozenset[str]
+    organisations: frozenset[str]
     settings: PaperSettings
     claims: bool
 
 
 def resources_of(nlp: Language) -> Resources:
-    """The gazetteer and stoplist the pipeline's ``kg_entity_rules`` uses (the shipped ones without it)."""
+    """The gazetteer and stoplists the pipeline's ``kg_entity_rules`` uses (the shipped ones without it)."""
     rules = nlp.get_pipe("kg_entity_rules") if "kg_entity_rules" in nlp.pipe_names else None
     gazetteer = rules.gazetteer if rules is not None else load_gazetteer()
     generic = rules.generic if rules is not None else load_words("generic")
+    organisations = (
+        rules.organisations if rules is not None else organisation_keys(load_words("organisations"))
+    )
     patterns = rules.settings.patterns if rules is not None else DEFAULT_CONFIDENCE
     curated = rules.settings.gazetteer if rules is not None else PaperSettings.curated
     settings = PaperSettings(title=patterns["title"], title_kind=patterns["title-kind"], curated=curated)
-    return Resources(gazetteer, generic, settings, "kg_claims" in nlp.pipe_names)
+    return Resources(gazetteer, generic, organisations, settings, "kg_claims" in nlp.pipe_names)
 
 
 def _field_state(name: str, doc: Doc) -> FieldState:
@@ -98,7 +103,8 @@ def _label(surface: str) -> str:
 
 def _rows(fields: list[FieldState], res: Resources) -> list[tuple[FieldState, Candidate, str, str]]:
     """``(field, span, key, merged_by)`` of every span left after the paper rules, generic mentions dropped
-    (a curated name is never generic: "pre-training", "domain generalization")."""
+    (a curated name is never generic: "pre-training", "domain generalization"), and so are organisations
+    and citations (kg.nlp.outside)."""
     keyed = [(f, s, *_key(s, f.text[s.start : s.end], res.gazetteer)) for f in fields for s in f.spans]
     unify_types(fields, {(f.name, s.start): key for f, s, key, _ in keyed}, res.settings.sure_type)
     keys = {(f.name, s.start): (key, why) for f, s, key, why in keyed}
@@ -108,6 +114,7 @@ def _rows(fields: list[FieldState], res: Resources) -> list[tuple[FieldState, Ca
         for f, s, key, why in rows
         if len(key) > 1
         and (res.gazetteer.is_curated(key) or not is_generic(f.text[s.start : s.end], res.generic))
+        and not is_outside(f.text[s.start : s.end], key, res.organisations)
     ]
 
 

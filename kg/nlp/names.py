@@ -23,7 +23,7 @@ _CHUNK_AFTER = re.compile(r"[-\u2010\u2011]([\w.]*\w)")
 _CHUNK_BEFORE = re.compile(r"([\w.]*\w)[-\u2010\u2011]$")
 _VERSION = re.compile(r"[\w.]*\w")
 _GLUED_SENTENCE = re.compile(r"[a-z]{2}\.[A-Z]")  # "improvements.The": a missing space, not a name
-_URLISH = re.compile(r"://|www\.|\.(?:com|org|io|net|html?|py)\b|github|huggingface\.co|@\w+\.\w")
+_URLISH = re.compile(r"://|www\.|\.(?:com|org|io|net|html?|py)\b|github|huggingface\.co|@[\w-]+\.\w")
 
 
 def _keeps_name(chunk: str) -> bool:

@@ -29,7 +29,7 @@ from kg.nlp.canonical import key_of
 from kg.nlp.entities import with_roles
 from kg.nlp.gazetteer import Entry, Gazetteer
 from kg.nlp.names import in_url
-from kg.nlp.roles import DATASET_OR_BENCHMARK, head_phrase
+from kg.nlp.roles import DATASET_OR_BENCHMARK, head_phrase, type_from_kind_head
 
 _NOT_A_NAME = re.compile(r"[,;&]|\bet al\b")
 
@@ -225,6 +225,13 @@ def propagate_names(fields: list[FieldState], factor: float, min_confidence: flo
             field.replace_within(span)
 
 
+def _kind_says(surface: str, type_: str) -> bool:
+    """Whether the mention's own kind noun gives it the family it has ("the VQA dataset" stays data where
+    the paper defines VQA as a task)."""
+    kind = type_from_kind_head(surface)
+    return kind is not None and _family(kind) == _family(type_)
+
+
 def unify_types(fields: list[FieldState], keys: dict[tuple[str, int], str], sure: float = 1.0) -> None:
     """Give every mention of a key the type family with the most confidence behind it (in place).
 
@@ -233,7 +240,8 @@ def unify_types(fields: list[FieldState], keys: dict[tuple[str, int], str], sure
     confidence or above (a curated name, a kind word the sentence states: "X, a dataset of ...", "the X
     benchmark") settle the vote on their own: only they vote when the key has any, since the model's
     guesses for the other mentions have no better evidence than the sentence that says what X is.
-    Propagated copies do not vote.
+    Propagated copies do not vote. A mention whose kind noun says what it is keeps its type
+    (:func:`_kind_says`).
 
     Args:
         fields: the paper's fields.
@@ -257,7 +265,7 @@ def unify_types(fields: list[FieldState], keys: dict[tuple[str, int], str], sure
             key = keys.get((field.name, span.start))
             ballot = sure_votes.get(key) or votes.get(key)
             family = ballot.most_common(1)[0][0] if ballot else _family(span.type)
-            if family != _family(span.type):
+            if family != _family(span.type) and not _kind_says(field.text[span.start : span.end], span.type):
                 span = replace(span, type=types[(key, family)])
             unified.append(span)
         field.spans = unified
