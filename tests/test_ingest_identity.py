@@ -74,11 +74,11 @@ def test_record_id_prefers_arxiv_then_doi_then_title() -> None:
 
 def test_record_keys_are_every_key_strongest_first_and_the_id_is_the_first() -> None:
     title = title_key("T", "A")
-    assert record_keys("2505.19914", "10.1/x", "T", "A") == ("arxiv:2505.19914", "doi:10.1/x", title)
-    assert record_keys("2505.19914", None, "T", "A") == ("arxiv:2505.19914", title)
-    assert record_keys(None, None, "T", "A") == (title,)
+    assert record_keys("2505.19914", "10.1/x", title) == ("arxiv:2505.19914", "doi:10.1/x", title)
+    assert record_keys("2505.19914", None, title) == ("arxiv:2505.19914", title)
+    assert record_keys(None, None, title) == (title,)
     for arxiv, doi in (("2505.19914", "10.1/x"), (None, "10.1/x"), (None, None)):
-        assert record_id(arxiv, doi, "T", "A") == record_keys(arxiv, doi, "T", "A")[0]
+        assert record_id(arxiv, doi, "T", "A") == record_keys(arxiv, doi, title)[0]
 
 
 def test_draft_finds_arxiv_id_in_doi_url_or_source_id() -> None:

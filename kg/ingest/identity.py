@@ -92,22 +92,22 @@ def title_key(title: str, abstract: str) -> str:
     return "title:" + digest[:TITLE_HASH_CHARS]
 
 
-def record_keys(arxiv: str | None, doi: str | None, title: str, abstract: str) -> tuple[str, ...]:
+def record_keys(arxiv: str | None, doi: str | None, title: str) -> tuple[str, ...]:
     """Every key the paper can be known by, strongest first: "arxiv:<id>", "doi:<doi>", the title key.
 
     The first is the record id; the others are what the same paper was keyed by when an input gave fewer
-    identifiers, which is how a later build recognises a paper stored under a weaker key (kg.store.write).
+    identifiers, which is how a later build recognises a paper stored under a weaker key (kg.store.write,
+    through kg.rdf.triples.paper_aliases).
 
     Args:
         arxiv: arXiv id without version, if known.
         doi: normalised DOI, if known.
-        title: title as read.
-        abstract: abstract as read.
+        title: the paper's title key (:func:`title_key`).
 
     Returns:
         One to three keys, the title key always last.
     """
-    return (*strong_keys(arxiv, doi), title_key(title, abstract))
+    return (*strong_keys(arxiv, doi), title)
 
 
 def strong_keys(arxiv: str | None, doi: str | None) -> tuple[str, ...]:
@@ -117,10 +117,9 @@ def strong_keys(arxiv: str | None, doi: str | None) -> tuple[str, ...]:
 
 
 def record_id(arxiv: str | None, doi: str | None, title: str, abstract: str) -> str:
-    """The id of a record: the strongest identifier known for the paper (the first of :func:`record_keys`,
-    which takes the same arguments).
+    """The id of a record: the strongest identifier known for the paper (the first of :func:`record_keys`).
 
     Returns:
-        "arxiv:<id>", else "doi:<doi>", else the title key.
+        "arxiv:<id>", else "doi:<doi>", else the title key of ``title`` (``abstract`` when it is empty).
     """
-    return record_keys(arxiv, doi, title, abstract)[0]
+    return record_keys(arxiv, doi, title_key(title, abstract))[0]

@@ -16,7 +16,7 @@ from datetime import date
 
 import pyoxigraph as ox
 
-from kg.ingest.identity import strong_keys, title_key
+from kg.ingest.identity import record_keys, title_key
 from kg.rdf import iris
 from kg.rdf.vocab import OX_DCTERMS, OX_KG, OX_OA, OX_PROV, OX_RDF, OX_RDFS, OX_SCHEMA, OX_SKOS, OX_XSD
 from kg.types import Claim, ClaimValue, Extraction, Mention, Record, Relation, Result, Span
@@ -343,5 +343,5 @@ def paper_aliases(paper: str, *, arxiv: str | None, doi: str | None, title_key: 
     Returns:
         The other IRIs, strongest key first; empty for a paper keyed by its title alone.
     """
-    keyed = (iris.rekeyed_paper(paper, key) for key in (*strong_keys(arxiv, doi), title_key))
+    keyed = (iris.rekeyed_paper(paper, key) for key in record_keys(arxiv, doi, title_key))
     return tuple(alias for alias in keyed if alias != paper)
