@@ -12,7 +12,7 @@ from kg.eval import ENTITY_MODEL, evaluate, load_model, predict_with_nlp, read_g
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SCIERC_DEV = SHARED / "corpora" / "scierc" / "dev.jsonl"
 # Below the measured exact micro-F1 (see meta.json "heldout_scores") with room for retraining noise.
-SCIERC_DEV_FLOOR = 0.52
+SCIERC_DEV_FLOOR = 0.57
 SENTENCE = (
     "We propose a convolutional neural network for image classification and show that it "
     "outperforms support vector machines in accuracy on the CIFAR-10 dataset."
@@ -52,7 +52,7 @@ def test_model_is_small_and_names_its_data_sources():
     size = sum(p.stat().st_size for p in ENTITY_MODEL.rglob("*") if p.is_file())
     assert size < 20_000_000
     meta = json.loads((ENTITY_MODEL / "meta.json").read_text(encoding="utf-8"))
-    assert {s["name"] for s in meta["sources"]} == {"SciERC", "SciREX"}
+    assert {s["name"] for s in meta["sources"]} == {"SciERC", "SciREX", "CSAbstruct", "kg seeds"}
     assert "scirex_test" in meta["heldout_scores"]
 
 

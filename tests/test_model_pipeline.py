@@ -1,4 +1,5 @@
-"""The entity model workflow's own code: corpus conversion (convert.py) and packaging (package.py)."""
+"""The entity model workflow's own code: corpus conversion (convert.py), the silver data of the distilled
+model (silver.py) and packaging (package.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ def _pipeline_module(name: str):
 
 gold_to_doc = _pipeline_module("pipelines.entities.convert").gold_to_doc
 packaging = _pipeline_module("pipelines.entities.package")
+silver = _pipeline_module("pipelines.entities.silver")
 
 TEXT = "We apply a deep neural network to speech recognition on TIMIT corpora with it."
 
@@ -103,4 +105,55 @@ def test_package_keeps_inference_files_and_records_provenance(tmp_path):
     assert meta["lang"] == "en"
     assert meta["heldout_scores"]["scierc_dev"]["docs"] == 50
     assert meta["conversion"]["train/scierc"]["docs"] == 350
-    assert {s["name"] for s in meta["sources"]} == {"SciERC", "SciREX"}
+    assert {s["name"] for s in meta["sources"]} == {"SciERC", "SciREX", "CSAbstruct", "kg seeds"}
+
+
+def _teacher(path: Path, patterns: list[dict]) -> Path:
+    """A saved pipeline whose entities come from an entity ruler: a stand-in for a trained NER teacher."""
+    import spacy
+
+    teacher = spacy.blank("en")
+    teacher.add_pipe("entity_ruler").add_patterns(patterns)
+    teacher.to_disk(path)
+    return path
+
+
+def test_silver_keeps_the_spans_enough_teachers_agree_on(tmp_path):
+    bert = {"label": "Method", "pattern": "BERT"}
+    squad = {"label": "Dataset", "pattern": "SQuAD"}
+    squad_as_task = {"label": "Task", "pattern": "SQuAD"}
+    teachers = [
+        _teacher(tmp_path / "a", [bert, squad]),
+        _teacher(tmp_path / "b", [bert, squad_as_task]),
+        _teacher(tmp_path / "c", [bert]),
+    ]
+    text = "BERT is tuned on SQuAD."
+    docs, spans = silver.vote([text], teachers, votes=2)
+    import spacy
+
+    (doc,) = docs.get_docs(spacy.blank("en").vocab)
+    assert spans == 1
+    assert [(e.text, e.label_) for e in doc.ents] == [("BERT", "Method")]
+    docs, spans = silver.vote([text], teachers, votes=1)
+    assert spans == 2  # SQuAD once as Dataset, once as Task: overlapping, the first kept
+
+
+def test_silver_texts_skip_gold_abstracts_and_repeats(tmp_path):
+    shared = tmp_path / "shared"
+    gold_text = "A gold abstract about parsing."
+
+    def write(corpus: str, name: str, abstracts: list[str]) -> None:
+        folder = shared / "corpora" / corpus
+        folder.mkdir(parents=True, exist_ok=True)
+        lines = [
+            json.dumps({"id": f"{corpus}:{i}", "title": "", "abstract": a, "entities": []})
+            for i, a in enumerate(abstracts)
+        ]
+        (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    write("scierc", "train.jsonl", [gold_text])
+    write("scierc", "dev.jsonl", ["Another gold abstract."])
+    write("scirex", "train.jsonl", ["A SciREX abstract."])
+    write("csabstruct", "train.jsonl", ["New text one.", "New  text, one.", "A gold abstract about parsing!"])
+    (shared / "seeds").mkdir()
+    assert silver.unlabelled_texts(shared) == ["New text one."]

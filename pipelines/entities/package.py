@@ -1,8 +1,8 @@
 """Package a trained pipeline into the kg source tree (kg/models/entities) with its provenance.
 
 Copies only what inference needs (config.cfg, meta.json, tokenizer, vocab, the ner weights), and records in
-meta.json the data sources, the conversion statistics and the held-out scores, so the committed model says
-where it came from and how good it is.
+meta.json the data sources (gold and silver), the conversion statistics and the held-out scores, so the
+committed model says where it came from and how good it is.
 
 Usage: python package.py --model training/model/model-best --scores metrics/scores.json
        --stats corpus/stats.json --out ../../kg/models/entities
@@ -29,6 +29,19 @@ SOURCES = [
         "license": "Apache-2.0",
         "use": "split by a hash of the id: 70% training, 10% model selection, 20% held-out test",
         "citation": "Jain et al., ACL 2020",
+    },
+    {
+        "name": "CSAbstruct",
+        "url": "https://github.com/allenai/sequential_sentence_classification",
+        "license": "Apache-2.0",
+        "use": "train abstracts as unlabelled text, with silver entities voted by five models trained on the "
+        "gold sets above",
+        "citation": "Cohan et al., EMNLP 2019",
+    },
+    {
+        "name": "kg seeds",
+        "use": "titles and abstracts of the project's Hugging Face daily-papers dumps as unlabelled text, "
+        "with silver entities like CSAbstruct's",
     },
 ]
 
