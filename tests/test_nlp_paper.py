@@ -171,6 +171,9 @@ def test_model_spans_are_trimmed_to_what_annotations_hold() -> None:
         ("Gradient-based Data Diversification Boosts Generalization", "Gradient-based Data Diversification"),
         ("fine-grained matching harder", "fine-grained matching"),
         ("accuracy improves", "accuracy"),
+        # after an acronym's parentheses a noun goes on with the name, a verb does not
+        ("Foundation Models (FMs) serve", "Foundation Models (FMs)"),
+        ("deep mixture of factor analyzers (DMFA) model", "deep mixture of factor analyzers (DMFA) model"),
         # only whole words count: "performance" is no "performs", "less" inside "lossless" no "less"
         ("lossless compression performance", "lossless compression performance"),
     ]:

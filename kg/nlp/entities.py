@@ -83,6 +83,15 @@ CLAUSE_WORDS = word_set(
 _WORD = re.compile(r"\S+")
 _LISTING = re.compile(r",|;| and | or | & ")
 _HEAD_AFTER = re.compile(r"[ \t]+(?:datasets?|benchmarks?|corpus|corpora|data sets?|suite)\b", re.IGNORECASE)
+# After an acronym's parentheses a name goes on with its noun ("deep mixture of factor analyzers (DMFA)
+# model"), never with a verb, though the model runs the name into its clause ("Foundation Models (FMs) serve
+# as"): no word after a ")" inside a SciERC or SciREX annotation is one of these or a clause word.
+_AFTER_PARENS = re.compile(r"\)\s+([A-Za-z]+)\b")
+VERBS_AFTER_PARENS = CLAUSE_WORDS | word_set(
+    "is are was were be been has have had can could may might will would should must do does did "
+    "serve provide show hold exhibit demonstrate become generalize remain require enable allow offer "
+    "struggle fail suffer rely lack face learn produce achieve improve make perform"
+)
 
 
 def _is_name_entry(name: str) -> bool:
@@ -244,7 +253,7 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     Returns:
         The trimmed ``(start, end)``, or None.
     """
-    span, cut = _before_clause_word(text[start:end])
+    span, cut = _before_clause_word(_before_verb_after_parens(text[start:end]))
     if span.count("(") > span.count(")"):
         span = span[: span.rindex("(")]
     elif span.count(")") > span.count("(") and span.endswith(")"):
@@ -254,6 +263,15 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None
     offset = start + span.index(core)
     return offset, offset + len(core)
+
+
+def _before_verb_after_parens(span: str) -> str:
+    """``span`` up to a ")" that a verb follows ("Foundation Models (FMs)" of "Foundation Models (FMs)
+    serve")."""
+    after = _AFTER_PARENS.search(span)
+    if after and after.group(1).lower() in VERBS_AFTER_PARENS:
+        return span[: after.start() + 1]
+    return span
 
 
 def _before_clause_word(span: str) -> tuple[str, bool]:
