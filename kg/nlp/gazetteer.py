@@ -88,7 +88,9 @@ class Gazetteer:
         if entry.key != key_of(entry.name):
             self.aliases[key_of(entry.name)] = entry.key
         if entry.type == "Method":
-            self.methods[key_of(entry.name)] = any(c.isupper() or c.isdigit() for c in entry.name)
+            # a name written as one in any of its forms ("Transformer", also listed as "transformer")
+            name_like = any(c.isupper() or c.isdigit() for c in entry.name)
+            self.methods[key_of(entry.name)] = self.methods.get(key_of(entry.name), False) or name_like
 
     def find(self, text: str) -> list[Match]:
         """The longest match starting at each word boundary of ``text`` (matches may overlap).
