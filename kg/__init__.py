@@ -4,4 +4,4 @@ Data flows one way: records (kg.ingest) -> spaCy docs (kg.nlp) -> extractions (k
 -> triples (kg.rdf) -> store (kg.store) -> queries and exports (kg.query, kg.viz).
 """
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"

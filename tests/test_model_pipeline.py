@@ -85,6 +85,14 @@ def test_spans_inside_tokens_are_expanded_and_counted(nlp):
     assert stats["expanded"] == 1
 
 
+def test_title_spans_go_to_the_title_doc(nlp):
+    record = Record(id="t", title="GRPO for Math", abstract=TEXT, source="test", origin=Origin("mem", 1))
+    spans = (Annotation("title", 0, 4, "Method"), Annotation("abstract", 0, 2, "Method"))
+    gold = GoldDoc(record, spans, ())
+    assert _ents(gold_to_doc(nlp, gold, Counter(), field="title")) == [("GRPO", "Method")]
+    assert _ents(gold_to_doc(nlp, gold, Counter())) == [("We", "Method")]
+
+
 def test_package_keeps_inference_files_and_records_provenance(tmp_path):
     model = tmp_path / "model-best"
     (model / "ner").mkdir(parents=True)
@@ -92,14 +100,15 @@ def test_package_keeps_inference_files_and_records_provenance(tmp_path):
     (model / "vocab").mkdir()
     (model / "tokenizer").write_bytes(b"tok")
     (model / "config.cfg").write_text("[nlp]\n", encoding="utf-8")
-    (model / "meta.json").write_text(json.dumps({"lang": "en", "version": "0.0.0"}), encoding="utf-8")
+    meta = {"lang": "en", "version": "0.0.0", "pipeline": ["ner"]}
+    (model / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     (model / "optimizer-state").write_bytes(b"not needed at run time")
     out = tmp_path / "entities"
     (out / "stale").mkdir(parents=True)
 
     packaging.package(model, out, scores={"scierc_dev": {"docs": 50}}, stats={"train/scierc": {"docs": 350}})
 
-    assert sorted(p.name for p in out.iterdir()) == sorted(packaging.NEEDED)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*packaging.BASE_FILES, "ner"])
     assert (out / "ner" / "model").read_bytes() == b"weights"
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     assert meta["lang"] == "en"
@@ -157,3 +166,8 @@ def test_silver_texts_skip_gold_abstracts_and_repeats(tmp_path):
     write("csabstruct", "train.jsonl", ["New text one.", "New  text, one.", "A gold abstract about parsing!"])
     (shared / "seeds").mkdir()
     assert silver.unlabelled_texts(shared) == ["New text one."]
+    # a hand-annotated paper's text is gold, not silver
+    annotated = tmp_path / "seeds_dev.jsonl"
+    paper = {"id": "s", "title": "T", "abstract": "New text one.", "entities": []}
+    annotated.write_text(json.dumps(paper) + "\n")
+    assert silver.unlabelled_texts(shared, [annotated]) == []

@@ -212,6 +212,25 @@ def _abstract_input(nlp: Language, record: Record) -> str | Doc:
     return doc
 
 
+def _router(nlp: Language) -> Callable[[str], str] | None:
+    """The paper classifier of a routed entity model (kg.nlp.routing), when kg_ner is one."""
+    ner = nlp.get_pipe("kg_ner") if "kg_ner" in nlp.pipe_names else None
+    return getattr(ner, "domain_of", None)
+
+
+def _inputs(nlp: Language, record: Record, route: Callable[[str], str] | None) -> tuple[tuple, tuple]:
+    """The title and the abstract as ``(input, record)`` pairs for nlp.pipe; with a router both docs carry
+    the domain of the whole paper, so a short title goes to the model its abstract goes to."""
+    title, abstract = record.title, _abstract_input(nlp, record)
+    if route is not None:
+        from kg.nlp.routing import DOMAIN, paper_text
+
+        domain = route(paper_text(record.title, record.abstract))
+        title, abstract = (nlp.make_doc(t) if isinstance(t, str) else t for t in (title, abstract))
+        title.user_data[DOMAIN] = abstract.user_data[DOMAIN] = domain
+    return (title, record), (abstract, record)
+
+
 def extract(
     records: Iterable[Record],
     nlp: Language | None = None,
@@ -240,7 +259,8 @@ def extract(
 
         nlp = build_pipeline()
     res = resources_of(nlp)
-    texts = ((text, record) for record in records for text in (record.title, _abstract_input(nlp, record)))
+    route = _router(nlp)
+    texts = (pair for record in records for pair in _inputs(nlp, record, route))
     docs = nlp.pipe(texts, as_tuples=True, batch_size=batch_size, n_process=n_process)
     for (title, record), (abstract, _) in zip(docs, docs, strict=False):
         yield paper_extraction(record, title, abstract, res)

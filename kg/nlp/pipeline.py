@@ -1,6 +1,7 @@
 """The one place where kg's spaCy pipeline is assembled.
 
-Order: the English tokenizer, ``kg_sentences``, the trained entity model ``kg_ner`` (when present),
+Order: the English tokenizer, ``kg_sentences``, the trained entity model ``kg_ner`` (when present; the two
+routed models of kg.nlp.routing when both are installed),
 ``kg_acronyms``, ``kg_entity_rules``, ``kg_entities`` and ``kg_claims`` (when wanted and installed).
 
 Speed: the English pipeline's own components are excluded by default (its parser and NER cost most of a
@@ -22,7 +23,11 @@ from kg.errors import ModelError
 if TYPE_CHECKING:
     from spacy.language import Language
 
-ENTITY_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "entities"
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+ENTITY_MODEL_DIR = MODELS_DIR / "entities"
+# The entity model for today's ML papers and the classifier that routes a paper to it (kg.nlp.routing).
+MODERN_MODEL_DIR = MODELS_DIR / "entities-modern"
+DOMAIN_MODEL_DIR = MODELS_DIR / "domain"
 # Factory -> module defining it; imported only when spaCy cannot find the factory through the
 # spacy_factories entry points (an environment installed before they were declared).
 FACTORY_MODULES = {
@@ -31,6 +36,7 @@ FACTORY_MODULES = {
     "kg_entity_rules": "kg.nlp.components",
     "kg_entities": "kg.nlp.components",
     "kg_claims": "kg.nlp.claims_component",
+    "kg_routed_ner": "kg.nlp.routing",
 }
 CLAIMS_MODULE = FACTORY_MODULES["kg_claims"]
 
@@ -43,8 +49,12 @@ def _ensure_factory(name: str) -> None:
         importlib.import_module(FACTORY_MODULES[name])
 
 
+def _is_pipeline(path: Path) -> bool:
+    return (path / "config.cfg").exists()
+
+
 def entity_model_path(entity_model: str | Path | None) -> Path | None:
-    """Which trained entity model to add.
+    """Which trained entity model to add when one model reads every paper.
 
     Args:
         entity_model: "auto" (kg/models/entities when it holds a pipeline), None or "none" (rules only), or
@@ -59,9 +69,9 @@ def entity_model_path(entity_model: str | Path | None) -> Path | None:
     if entity_model is None or entity_model == "none":
         return None
     if entity_model == "auto":
-        return ENTITY_MODEL_DIR if (ENTITY_MODEL_DIR / "config.cfg").exists() else None
+        return ENTITY_MODEL_DIR if _is_pipeline(ENTITY_MODEL_DIR) else None
     path = Path(entity_model)
-    if not (path / "config.cfg").exists():
+    if not _is_pipeline(path):
         raise ModelError(f"no spaCy pipeline at {path} (expected a config.cfg there)")
     return path
 
@@ -95,6 +105,12 @@ def _add_entity_model(nlp: Language, path: Path) -> None:
     nlp.add_pipe("ner", name="kg_ner", source=source)
 
 
+def _routed(entity_model: str | Path | None) -> bool:
+    """Whether "auto" finds both entity models and the domain router (then kg_ner is kg_routed_ner)."""
+    models = (ENTITY_MODEL_DIR, MODERN_MODEL_DIR, DOMAIN_MODEL_DIR)
+    return entity_model == "auto" and all(_is_pipeline(path) for path in models)
+
+
 def build_pipeline(
     pipeline_name: str | None = None,
     *,
@@ -107,7 +123,9 @@ def build_pipeline(
 
     Args:
         pipeline_name: the English spaCy pipeline (name or path); None for kg.config.spacy_pipeline_name().
-        entity_model: see :func:`entity_model_path`; with no model the rules alone find entities.
+        entity_model: "auto" routes each paper to the classic or the modern entity model when both and the
+            domain router are installed (kg.nlp.routing), else as :func:`entity_model_path`; with no model
+            the rules alone find entities.
         claims: add the ``kg_claims`` component when kg.nlp.claims_component is installed.
         base_components: components of the English pipeline to keep (default: none, for speed).
         config: per-component config overrides, e.g. ``{"kg_entity_rules": {"include_head": False}}``.
@@ -123,8 +141,11 @@ def build_pipeline(
     for name in ("kg_sentences", "kg_acronyms", "kg_entity_rules", "kg_entities"):
         _ensure_factory(name)
     nlp.add_pipe("kg_sentences", config=overrides.get("kg_sentences", {}), first=True)
-    model = entity_model_path(entity_model)
-    if model is not None:
+    if _routed(entity_model):
+        _ensure_factory("kg_routed_ner")
+        paths = {"classic": ENTITY_MODEL_DIR, "modern": MODERN_MODEL_DIR, "router": DOMAIN_MODEL_DIR}
+        nlp.add_pipe("kg_routed_ner", name="kg_ner", config={k: str(v) for k, v in paths.items()})
+    elif (model := entity_model_path(entity_model)) is not None:
         _add_entity_model(nlp, model)
     for name in ("kg_acronyms", "kg_entity_rules", "kg_entities"):
         nlp.add_pipe(name, config=overrides.get(name, {}))

@@ -1,4 +1,5 @@
-"""Convert the annotated corpora (SciERC, SciREX) into spaCy DocBin files for NER training.
+"""Convert the annotated corpora (SciERC, SciREX, the hand-annotated seed papers) into spaCy DocBin files
+for NER training.
 
 Gold types are folded the way `kg eval` scores them (Material -> Dataset; Generic and OtherScientificTerm
 are not project types). The tokens of those ignored spans are "outside" by default, so the model learns that
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -31,25 +33,30 @@ SOURCES: tuple[tuple[str, str, str | None], ...] = (
     ("scierc", "dev.jsonl", "dev"),
     ("scirex", "train.jsonl", None),
 )
+# splits of the hand-annotated seed papers that train and select the modern model (the test split stays out)
+SEED_SPLITS = ("train", "dev")
 
 
-def gold_to_doc(nlp: Any, gold: GoldDoc, stats: Counter, ignored: str = "outside") -> Any:
-    """One training Doc of a gold abstract, with entities set and problems counted in ``stats``.
+def gold_to_doc(
+    nlp: Any, gold: GoldDoc, stats: Counter, ignored: str = "outside", field: str = "abstract"
+) -> Any:
+    """One training Doc of a gold abstract (or title), with entities set and problems counted in ``stats``.
 
     Args:
         nlp: a pipeline whose tokenizer the model will see at run time.
-        gold: the annotated abstract (entity offsets into ``abstract``).
+        gold: the annotated record (entity offsets into its ``abstract`` unless an entity names a field).
         stats: counters updated in place (kept, expanded, overlap_dropped, ignored, unalignable).
         ignored: "outside" or "missing": what the tokens of ignored gold types become.
+        field: which text of the record the Doc holds ("abstract" or "title"); kg runs the model on each.
 
     Returns:
-        A spaCy Doc of the abstract with ``doc.ents`` set.
+        A spaCy Doc of that text with ``doc.ents`` set.
     """
     from spacy.util import filter_spans
 
-    doc = nlp.make_doc(gold.record.abstract)
+    doc = nlp.make_doc(getattr(gold.record, field))
     kept, skipped = [], []
-    for entity in gold.entities:
+    for entity in (e for e in gold.entities if e.field == field):
         label = fold_type(entity.type)
         span = doc.char_span(entity.start, entity.end, label=label or "")
         if span is None:
@@ -69,14 +76,20 @@ def gold_to_doc(nlp: Any, gold: GoldDoc, stats: Counter, ignored: str = "outside
     return doc
 
 
-def convert(shared: Path, out: Path, pipeline: str | None = None, ignored: str = "outside") -> dict:
-    """Write ``out/{train,dev}/{scierc,scirex}.spacy`` and ``out/scirex_{dev,test}.jsonl``.
+def convert(
+    shared: Path, out: Path, pipeline: str | None = None, ignored: str = "outside", seeds: Path | None = None
+) -> dict:
+    """Write ``out/{train,dev}/{scierc,scirex}.spacy`` and ``out/scirex_{dev,test}.jsonl``, and with
+    ``seeds`` the modern model's corpus ``out/modern/{train,dev}/`` (the same files and ``seeds.spacy``).
 
     Args:
         shared: the shared data folder (holds corpora/).
         out: output folder (created).
         pipeline: spaCy pipeline whose tokenizer to use (kg.config.spacy_pipeline_name by default).
         ignored: how ignored gold types are marked ("outside" or "missing").
+        seeds: folder of the hand-annotated seed papers' ``seeds_{train,dev}.jsonl`` (seedgold.py build);
+            each paper gives a title Doc and an abstract Doc. Their ``seeds_test.jsonl`` is never read. They
+            train only the model for modern papers (see domain.py for why two models).
 
     Returns:
         Statistics per output part: documents and the counters of gold_to_doc.
@@ -105,6 +118,18 @@ def convert(shared: Path, out: Path, pipeline: str | None = None, ignored: str =
     for (split, corpus), docs in parts.items():
         (out / split).mkdir(parents=True, exist_ok=True)
         DocBin(docs=docs, store_user_data=False).to_disk(out / split / f"{corpus}.spacy")
+    for split in SEED_SPLITS if seeds else ():
+        counter = stats.setdefault(f"{split}/seeds", Counter())
+        docs = []
+        for gold in read_gold(seeds / f"seeds_{split}.jsonl"):
+            counter["docs"] += 1
+            fields = ("title", "abstract") if gold.record.title else ("abstract",)
+            docs += [gold_to_doc(nlp, gold, counter, ignored, field) for field in fields]
+        modern = out / "modern" / split
+        modern.mkdir(parents=True, exist_ok=True)
+        DocBin(docs=docs, store_user_data=False).to_disk(modern / "seeds.spacy")
+        for corpus in ("scierc", "scirex"):
+            shutil.copy(out / split / f"{corpus}.spacy", modern / f"{corpus}.spacy")
     for split, kept_lines in raw_lines.items():
         (out / f"scirex_{split}.jsonl").write_text("\n".join(kept_lines) + "\n", encoding="utf-8")
     return {key: dict(sorted(counter.items())) for key, counter in sorted(stats.items())}
@@ -149,8 +174,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True, help="output folder for DocBins and splits")
     parser.add_argument("--pipeline", default=None, help="spaCy pipeline whose tokenizer to use")
     parser.add_argument("--ignored", choices=("outside", "missing"), default="outside")
+    parser.add_argument("--seeds", type=Path, default=None, help="folder of seeds_{train,dev}.jsonl")
     args = parser.parse_args(argv)
-    stats = convert(args.shared, args.out, args.pipeline, args.ignored)
+    stats = convert(args.shared, args.out, args.pipeline, args.ignored, args.seeds)
     stats["raw_texts"] = convert_raw(args.shared, args.out)
     text = json.dumps(stats, indent=2)
     (args.out / "stats.json").write_text(text + "\n", encoding="utf-8")

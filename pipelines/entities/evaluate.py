@@ -1,7 +1,8 @@
 """Score a trained entity model alone on the held-out gold sets, with the same scorer as `kg eval`.
 
-Gold sets: SciERC dev (read from the shared folder), and the SciREX dev and test parts that convert.py wrote.
-SciREX test is reported, never used to choose a model.
+Gold sets: SciERC dev (read from the shared folder), the SciREX dev and test parts that convert.py wrote,
+and the dev and test papers of the hand-annotated seeds (seedgold.py). The test sets are reported, never used
+to choose a model.
 
 Usage: python evaluate.py --model training/model/model-best --shared ../../../shared --corpus corpus
        --out metrics/scores.json
@@ -23,6 +24,8 @@ def gold_sets(shared: Path, corpus: Path) -> dict[str, Path]:
         "scierc_dev": shared / "corpora" / "scierc" / "dev.jsonl",
         "scirex_dev": corpus / "scirex_dev.jsonl",
         "scirex_test": corpus / "scirex_test.jsonl",
+        "seeds_dev": corpus / "seeds_dev.jsonl",
+        "seeds_test": corpus / "seeds_test.jsonl",
     }
 
 

@@ -21,6 +21,7 @@ import argparse
 import re
 import shutil
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import spacy
@@ -39,12 +40,18 @@ def _opening(text: str) -> str:
     return re.sub(r"\W+", "", text.lower())[:PREFIX_CHARS]
 
 
-def unlabelled_texts(shared: Path) -> list[str]:
-    """CSAbstruct train abstracts, then seed abstracts and titles; each once, none from the gold corpora."""
+def unlabelled_texts(shared: Path, annotated: Iterable[Path] = ()) -> list[str]:
+    """CSAbstruct train abstracts, then seed abstracts and titles; each once, none from the gold corpora and
+    none of the titles and abstracts in the ``annotated`` gold files (the hand-annotated seed papers: their
+    gold labels train the student, and their dev and test papers must stay unseen)."""
+    gold_files = [shared / "corpora" / c / n for c, n in (("scierc", "train.jsonl"), ("scierc", "dev.jsonl"))]
+    gold_files += [shared / "corpora" / "scirex" / "train.jsonl", *annotated]
     gold = {
-        _opening(g.record.abstract)
-        for corpus, name in (("scierc", "train.jsonl"), ("scierc", "dev.jsonl"), ("scirex", "train.jsonl"))
-        for g in read_gold(shared / "corpora" / corpus / name)
+        _opening(text)
+        for path in gold_files
+        for g in read_gold(path)
+        for text in (g.record.abstract, g.record.title)
+        if text
     }
     texts = [g.record.abstract for g in read_gold(shared / "corpora" / "csabstruct" / "train.jsonl")]
     seeds = [r for r in read_inputs(sorted((shared / "seeds").glob("*.txt"))) if hasattr(r, "abstract")]
@@ -82,8 +89,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True, help="folder to write the student's corpus to")
     parser.add_argument("--teacher", type=Path, action="append", required=True, help="a trained model")
     parser.add_argument("--votes", type=int, default=3, help="teachers that must agree on a span")
+    parser.add_argument(
+        "--annotated", type=Path, action="append", default=[], help="gold JSON lines whose texts to leave out"
+    )
     args = parser.parse_args(argv)
-    texts = unlabelled_texts(args.shared)
+    texts = unlabelled_texts(args.shared, args.annotated)
     docs, spans = vote(texts, args.teacher, args.votes)
     args.out.mkdir(parents=True, exist_ok=True)
     for gold in sorted(args.gold.glob("*.spacy")):
