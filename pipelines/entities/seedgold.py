@@ -15,6 +15,9 @@ Usage (from pipelines/entities):
     python seedgold.py sample --shared ../../../shared --start 0 --n 40 --out /tmp/to-annotate
     python seedgold.py build --shared ../../../shared --gold seeds_gold.jsonl --out corpus
 then ``kg eval corpus/seeds_dev.jsonl`` (and ``seeds_test.jsonl``, kept for a final check).
+``seeds_second.jsonl`` is a second, independent annotation of the 40 evaluation papers: build it into another
+folder and score it with ``kg eval corpus/seeds_dev.jsonl --pred OTHER/seeds_dev.jsonl`` to see how far two
+annotators agree.
 """
 
 from __future__ import annotations
