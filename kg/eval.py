@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.errors import InputError, ModelError
+from kg.errors import InputError
 from kg.ingest.records import sentence_starts
 from kg.nlp.pipeline import ENTITY_MODEL_DIR as ENTITY_MODEL
+from kg.nlp.pipeline import load_trained
 from kg.types import Origin, Record
 
 SCORED_TYPES: tuple[str, ...] = ("Method", "Dataset", "Task", "Metric")
@@ -365,12 +366,7 @@ def load_model(model: str | Path = ENTITY_MODEL) -> Any:
     Raises:
         ModelError: it is not installed, not a pipeline directory, or was saved by an incompatible spaCy.
     """
-    import spacy
-
-    try:
-        return spacy.load(model)
-    except (OSError, ValueError) as exc:
-        raise ModelError(f"cannot load spaCy pipeline {model}: {exc}") from exc
+    return load_trained(model)
 
 
 def predict_with_model(gold_docs: list[GoldDoc], model: str | Path) -> dict[str, Prediction]:

@@ -92,17 +92,27 @@ def _load_base(pipeline_name: str | None, base_components: Sequence[str]) -> Lan
         raise ModelError(f"cannot load the spaCy pipeline {name!r}: {error}") from error
 
 
-def _add_entity_model(nlp: Language, path: Path) -> None:
-    """Source the trained model's ``ner`` component as ``kg_ner`` (it carries its own tok2vec)."""
+def load_trained(model: str | Path, component: str | None = None) -> Language:
+    """Load a trained spaCy pipeline (kg's models, or any by name or path), optionally requiring a component.
+
+    Raises:
+        ModelError: it is not installed, not a pipeline directory, was saved by an incompatible spaCy, or
+            lacks ``component``.
+    """
     import spacy
 
     try:
-        source = spacy.load(path)
+        pipeline = spacy.load(model)
     except (OSError, ValueError) as error:
-        raise ModelError(f"cannot load the entity model at {path}: {error}") from error
-    if "ner" not in source.pipe_names:
-        raise ModelError(f"the entity model at {path} has no 'ner' component")
-    nlp.add_pipe("ner", name="kg_ner", source=source)
+        raise ModelError(f"cannot load the spaCy pipeline {model}: {error}") from error
+    if component is not None and component not in pipeline.pipe_names:
+        raise ModelError(f"the model at {model} has no {component!r} component")
+    return pipeline
+
+
+def _add_entity_model(nlp: Language, path: Path) -> None:
+    """Source the trained model's ``ner`` component as ``kg_ner`` (it carries its own tok2vec)."""
+    nlp.add_pipe("ner", name="kg_ner", source=load_trained(path, "ner"))
 
 
 def _routed(entity_model: str | Path | None) -> bool:

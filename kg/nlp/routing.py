@@ -17,12 +17,11 @@ pipeline costs what one model costs.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spacy.language import Language
 
-from kg.errors import ModelError
+from kg.nlp.pipeline import load_trained
 
 if TYPE_CHECKING:
     from spacy.pipeline import EntityRecognizer, TextCategorizer
@@ -36,23 +35,6 @@ def paper_text(title: str, abstract: str) -> str:
     """What the router reads of a paper: title and abstract joined by a space, as it was trained (a line
     break would be a token that only the titled training papers have)."""
     return " ".join(part for part in (title.strip(), abstract.strip()) if part)
-
-
-def _load(path: Path, component: str):
-    """The ``component`` of the spaCy pipeline at ``path``.
-
-    Raises:
-        ModelError: no loadable pipeline there, or it lacks the component.
-    """
-    import spacy
-
-    try:
-        pipeline = spacy.load(path)
-    except (OSError, ValueError) as error:
-        raise ModelError(f"cannot load the model at {path}: {error}") from error
-    if component not in pipeline.pipe_names:
-        raise ModelError(f"the model at {path} has no {component!r} component")
-    return pipeline.get_pipe(component)
 
 
 class RoutedNER:
@@ -99,5 +81,5 @@ def make_routed_ner(nlp: Language, name: str, *, classic: str, modern: str, rout
     Raises:
         ModelError: a folder holds no loadable pipeline with the expected component.
     """
-    models = _load(Path(classic), "ner"), _load(Path(modern), "ner")
-    return RoutedNER(nlp, *models, _load(Path(router), "textcat"))
+    models = load_trained(classic, "ner").get_pipe("ner"), load_trained(modern, "ner").get_pipe("ner")
+    return RoutedNER(nlp, *models, load_trained(router, "textcat").get_pipe("textcat"))
