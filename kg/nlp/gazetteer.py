@@ -85,12 +85,13 @@ class Gazetteer:
                 node = node.setdefault(piece, {})
             node.setdefault(None, entry)
         self.keys.add(entry.key)
-        if entry.key != key_of(entry.name):
-            self.aliases[key_of(entry.name)] = entry.key
+        key = key_of(entry.name)
+        if entry.key != key:
+            self.aliases[key] = entry.key
         if entry.type == "Method":
             # a name written as one in any of its forms ("Transformer", also listed as "transformer")
             name_like = any(c.isupper() or c.isdigit() for c in entry.name)
-            self.methods[key_of(entry.name)] = self.methods.get(key_of(entry.name), False) or name_like
+            self.methods[key] = self.methods.get(key, False) or name_like
 
     def find(self, text: str) -> list[Match]:
         """The longest match starting at each word boundary of ``text`` (matches may overlap).

@@ -132,10 +132,10 @@ def convert(
             docs += [gold_to_doc(nlp, gold, counter, ignored, field) for field in fields]
         modern = out / "modern" / split
         modern.mkdir(parents=True, exist_ok=True)
-        copies = SEED_COPIES if split == "train" else 1
-        for copy in range(1, copies + 1):
-            DocBin(docs=docs, store_user_data=False).to_disk(modern / f"seeds-{copy}.spacy")
-        for corpus in ("scierc", "scirex"):
+        seed_docs = DocBin(docs=docs, store_user_data=False)
+        for copy in range(1, (SEED_COPIES if split == "train" else 1) + 1):
+            seed_docs.to_disk(modern / f"seeds-{copy}.spacy")
+        for corpus in sorted({corpus for part, corpus in parts if part == split}):
             shutil.copy(out / split / f"{corpus}.spacy", modern / f"{corpus}.spacy")
     for split, kept_lines in raw_lines.items():
         (out / f"scirex_{split}.jsonl").write_text("\n".join(kept_lines) + "\n", encoding="utf-8")

@@ -22,9 +22,9 @@ import random
 from pathlib import Path
 
 from kg.eval import read_gold, split_of
-from kg.nlp.routing import paper_text
+from kg.nlp.routing import CLASSIC, MODERN, paper_text
 
-LABELS = ("MODERN", "CLASSIC")
+LABELS = (MODERN, CLASSIC)
 SEED = 0
 
 
@@ -47,7 +47,7 @@ def examples(shared: Path, corpus: Path, split: str) -> list[tuple[str, str]]:
     if split == "train":
         extra = _texts(corpora / "csabstruct" / "train.jsonl")
         classic += random.Random(SEED).sample(extra, min(len(extra), 3 * len(modern)))
-    return [(text, "MODERN") for text in modern] + [(text, "CLASSIC") for text in classic]
+    return [(text, MODERN) for text in modern] + [(text, CLASSIC) for text in classic]
 
 
 def write(shared: Path, corpus: Path, out: Path, pipeline: str) -> dict[str, int]:
