@@ -10,6 +10,7 @@ import pytest
 
 from kg.eval import ENTITY_MODEL, evaluate, load_model, predict_with_nlp, predict_with_pipeline, read_gold
 from kg.nlp.pipeline import DOMAIN_MODEL_DIR, MODELS_DIR, MODERN_MODEL_DIR
+from pipelines.entities import seedgold
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SCIERC_DEV = SHARED / "corpora" / "scierc" / "dev.jsonl"
@@ -79,14 +80,6 @@ def test_quality_floor_on_scierc_dev(model):
 def test_quality_floor_of_the_routed_pipeline_on_the_seed_papers(tmp_path):
     if not (SHARED / "seeds").is_dir():
         pytest.skip(f"seed dumps not found at {SHARED / 'seeds'} (the ../shared folder is absent)")
-    import importlib
-    import sys
-
-    sys.path.insert(0, str(SEEDS_GOLD.parents[2]))
-    try:
-        seedgold = importlib.import_module("pipelines.entities.seedgold")
-    finally:
-        sys.path.remove(str(SEEDS_GOLD.parents[2]))
     seedgold.build(SHARED, SEEDS_GOLD, tmp_path)
     gold = list(read_gold(tmp_path / "seeds_dev.jsonl"))
     report = evaluate(gold, predict_with_pipeline(gold))

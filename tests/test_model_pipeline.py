@@ -3,7 +3,6 @@ model (silver.py) and packaging (package.py)."""
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -12,18 +11,9 @@ import pytest
 
 from kg.eval import Annotation, GoldDoc
 from kg.types import Origin, Record
-
-
-def _pipeline_module(name: str):
-    """Import a module of the repository's pipelines/ folder, which is not an installed package."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.syspath_prepend(str(Path(__file__).resolve().parents[1]))
-        return importlib.import_module(name)
-
-
-gold_to_doc = _pipeline_module("pipelines.entities.convert").gold_to_doc
-packaging = _pipeline_module("pipelines.entities.package")
-silver = _pipeline_module("pipelines.entities.silver")
+from pipelines.entities import package as packaging
+from pipelines.entities import silver
+from pipelines.entities.convert import gold_to_doc
 
 TEXT = "We apply a deep neural network to speech recognition on TIMIT corpora with it."
 

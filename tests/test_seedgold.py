@@ -3,25 +3,14 @@ and refusing annotations that do not fit the text they name."""
 
 from __future__ import annotations
 
-import importlib
 import json
-from pathlib import Path
 
 import pytest
 
 from kg.errors import InputError
 from kg.eval import read_gold
 from kg.types import Origin, Record
-
-
-def _pipeline_module(name: str):
-    """Import a module of the repository's pipelines/ folder, which is not an installed package."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.syspath_prepend(str(Path(__file__).resolve().parents[1]))
-        return importlib.import_module(name)
-
-
-seedgold = _pipeline_module("pipelines.entities.seedgold")
+from pipelines.entities import seedgold
 
 PAPER = Record(
     id="title:x",
