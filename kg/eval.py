@@ -170,8 +170,9 @@ class EvalReport:
         }
 
 
-def _json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (line number, object) for each non-blank line.
+def json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (line number, object) for each non-blank line of a JSON-lines file (gold, predictions, the seed
+    annotations of pipelines/entities/seedgold.py).
 
     Raises:
         InputError: the file is missing or a line is not a JSON object.
@@ -219,7 +220,7 @@ def read_gold(path: str | Path) -> Iterator[GoldDoc]:
     """
     path = Path(path)
     seen: set[str] = set()
-    for number, data in _json_lines(path):
+    for number, data in json_lines(path):
         where = f"{path}:{number}"
         if not isinstance(data.get("id"), str) or not isinstance(data.get("abstract"), str):
             raise InputError(f"{where}: gold record needs string 'id' and 'abstract'")
@@ -254,7 +255,7 @@ def read_predictions(path: str | Path) -> dict[str, Prediction]:
     """
     path = Path(path)
     found: dict[str, Prediction] = {}
-    for number, data in _json_lines(path):
+    for number, data in json_lines(path):
         where = f"{path}:{number}"
         if not isinstance(data.get("id"), str):
             raise InputError(f"{where}: prediction without a string 'id'")

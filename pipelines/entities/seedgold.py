@@ -29,11 +29,11 @@ import random
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from kg.build import read_records
 from kg.errors import InputError
+from kg.eval import Annotation, json_lines
 from kg.ingest import IngestStats
 from kg.types import Record
 
@@ -43,16 +43,6 @@ SPLITS = ("dev", "test", "train")
 # papers set aside to evaluate on, half dev and half test; the rest of the seeds may be annotated to train on
 EVAL_SIZE = 40
 SAMPLE_SEED = 20261123
-
-
-@dataclass(frozen=True)
-class GoldSpan:
-    """One annotated entity: character offsets into one field of a paper."""
-
-    field: str
-    start: int
-    end: int
-    type: str
 
 
 def digest(record: Record) -> str:
@@ -79,14 +69,14 @@ def occurrences(text: str, needle: str) -> Iterator[int]:
     return (match.start() for match in pattern.finditer(text))
 
 
-def place(record: Record, entities: list, where: str) -> list[GoldSpan]:
+def place(record: Record, entities: list, where: str) -> list[Annotation]:
     """Turn ``[text, type(, [k...])]`` annotations into flat spans over the title and the abstract.
 
     Raises:
         InputError: an entry is malformed, has an unknown type, or its text does not occur (``where`` names
             the file and line).
     """
-    candidates: list[tuple[int, int, GoldSpan]] = []
+    candidates: list[tuple[int, int, Annotation]] = []
     for index, entry in enumerate(entities):
         if not (isinstance(entry, list) and len(entry) in (2, 3) and isinstance(entry[0], str)):
             raise InputError(f"{where}: entity {index} must be [text, type] or [text, type, [k, ...]]")
@@ -103,40 +93,33 @@ def place(record: Record, entities: list, where: str) -> list[GoldSpan]:
                     f"{where}: entity {text!r} has no occurrence {k} (it occurs {len(found)} times)"
                 )
             name, start = found[k]
-            candidates.append((-len(text), index, GoldSpan(name, start, start + len(text), label)))
-    kept: list[GoldSpan] = []
+            candidates.append((-len(text), index, Annotation(name, start, start + len(text), label)))
+    kept: list[Annotation] = []
     for _, _, span in sorted(candidates, key=lambda c: (c[0], c[1])):
-        if not any(span.field == k.field and span.start < k.end and k.start < span.end for k in kept):
+        if not any(span.overlaps(k) for k in kept):
             kept.append(span)
     return sorted(kept, key=lambda s: (FIELDS.index(s.field), s.start))
 
 
-def read_annotations(path: Path, papers: dict[str, Record]) -> Iterator[tuple[str, Record, list[GoldSpan]]]:
+def read_annotations(path: Path, papers: dict[str, Record]) -> Iterator[tuple[str, Record, list[Annotation]]]:
     """(split, paper, spans) of every annotated paper in ``path``.
 
     Raises:
         InputError: naming the file and line of an unknown paper, a changed paper, or a malformed entity.
     """
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise InputError(f"{where}: not JSON ({error.msg})") from error
-            record = papers.get(data.get("id"))
-            if record is None:
-                raise InputError(f"{where}: no seed paper has id {data.get('id')!r}")
-            if data.get("sha1") != digest(record):
-                raise InputError(f"{where}: the seed text of {record.id} changed since it was annotated")
-            if data.get("split") not in SPLITS:
-                raise InputError(f"{where}: split must be one of {', '.join(SPLITS)}")
-            yield data["split"], record, place(record, data.get("entities") or [], where)
+    for number, data in json_lines(path):
+        where = f"{path}:{number}"
+        record = papers.get(data.get("id"))
+        if record is None:
+            raise InputError(f"{where}: no seed paper has id {data.get('id')!r}")
+        if data.get("sha1") != digest(record):
+            raise InputError(f"{where}: the seed text of {record.id} changed since it was annotated")
+        if data.get("split") not in SPLITS:
+            raise InputError(f"{where}: split must be one of {', '.join(SPLITS)}")
+        yield data["split"], record, place(record, data.get("entities") or [], where)
 
 
-def gold_line(record: Record, spans: list[GoldSpan]) -> dict:
+def gold_line(record: Record, spans: list[Annotation]) -> dict:
     """A paper and its spans in the corpora format (``field`` marks title spans)."""
     text = {name: getattr(record, name) for name in FIELDS}
     return {
