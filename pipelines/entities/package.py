@@ -132,10 +132,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True, help="destination, e.g. ../../kg/models/entities")
     parser.add_argument("--kind", choices=sorted(KINDS), default="entities", help="what the model is")
     args = parser.parse_args(argv)
-    scores_file = args.scores or args.model / "meta.json"
-    scores = json.loads(scores_file.read_text(encoding="utf-8"))
-    if args.scores is None:
-        scores = {"dev": scores["performance"]}
+    if args.scores is not None:
+        scores = json.loads(args.scores.read_text(encoding="utf-8"))
+    else:
+        scores = {"dev": json.loads((args.model / "meta.json").read_text(encoding="utf-8"))["performance"]}
     stats = json.loads(args.stats.read_text(encoding="utf-8"))
     out = package(args.model, args.out, scores, stats, args.kind)
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
