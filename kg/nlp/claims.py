@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from kg.errors import ModelError
 from kg.nlp import claims_cues as cues
+from kg.nlp.docview import doc_text
 from kg.nlp.relations import paper_relations, proposed_methods
 from kg.nlp.values import end_point, is_relative, parse_values
 from kg.types import Claim, ClaimValue, Field, Mention, Relation, Result, Span
@@ -247,9 +248,9 @@ def claims_from_doc(
         ModelError: an abstract doc was not processed by the kg_claims component.
     """
     mentions = list(mentions)
-    own = list(dict.fromkeys([*proposed, *(m.key for m in proposed_methods(mentions, doc.text, field))]))
+    own = list(dict.fromkeys([*proposed, *(m.key for m in proposed_methods(mentions, doc_text(doc), field))]))
     claims: list[Claim] = []
     if field == "abstract":
         claims = [structure(span, score, mentions, own) for span, score in claim_spans(doc, field)]
-    relations = paper_relations(mentions, doc.text, field, claims, own)
+    relations = paper_relations(mentions, doc_text(doc), field, claims, own)
     return claims, relations, results(claims, mentions)

@@ -30,6 +30,7 @@ from kg.errors import ModelError
 from kg.nlp.claims_context import DOMAIN_LABEL, ContextModel, features
 from kg.nlp.claims_cues import AVAILABILITY, STRONG_CLAIM, cue_score
 from kg.nlp.claims_sequence import META_FILE, SequenceModel
+from kg.nlp.docview import doc_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -163,7 +164,8 @@ class ClaimDetector:
     def __call__(self, doc: Doc) -> Doc:
         """Score the doc's sentences and store those at or above the threshold."""
         sentences = list(doc.sents)
-        scores = self.score_sentences([s.text for s in sentences])
+        text = doc_text(doc)
+        scores = self.score_sentences([text[s.start_char : s.end_char] for s in sentences])
         kept = [(s, p) for s, p in zip(sentences, scores, strict=True) if p >= self.threshold]
         doc.spans[self.spans_key] = [s for s, _ in kept]
         doc.spans[self.spans_key].attrs["scores"] = [p for _, p in kept]

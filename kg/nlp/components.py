@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 from kg.nlp.acronyms import find_definitions
 from kg.nlp.candidates import Candidate
-from kg.nlp.docview import doc_definitions, doc_sentences
+from kg.nlp.docview import doc_definitions, doc_sentences, doc_text
 from kg.nlp.entities import MergeSettings, RuleSettings, field_entities, rule_candidates
 from kg.nlp.gazetteer import load_gazetteer, load_words
 from kg.nlp.outside import organisation_keys
@@ -49,7 +49,7 @@ class SentenceSplitter:
 
     def __call__(self, doc: Doc) -> Doc:
         """Mark the sentence starts of ``doc`` and store the bounds."""
-        bounds = sentence_bounds(doc.text, doc.user_data.get(SENTENCE_STARTS, ()))
+        bounds = sentence_bounds(doc_text(doc), doc.user_data.get(SENTENCE_STARTS, ()))
         if len(doc):
             token_starts = doc.to_array([IDX])
             flags = numpy.full(len(doc), -1, dtype="int32")
@@ -68,7 +68,7 @@ class AcronymFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         """Store the acronym definitions of ``doc``."""
-        found = find_definitions(doc.text, max_length=self.max_length)
+        found = find_definitions(doc_text(doc), max_length=self.max_length)
         doc._.kg_acronyms = [(*d.short, *d.long) for d in found]
         return doc
 
@@ -85,7 +85,12 @@ class EntityRules:
     def __call__(self, doc: Doc) -> Doc:
         """Store the rule candidates of ``doc``."""
         found = rule_candidates(
-            doc.text, doc_sentences(doc), doc_definitions(doc), self.gazetteer, self.generic, self.settings
+            doc_text(doc),
+            doc_sentences(doc),
+            doc_definitions(doc),
+            self.gazetteer,
+            self.generic,
+            self.settings,
         )
         doc._.kg_candidates = [c.to_tuple() for c in found]
         return doc
@@ -101,7 +106,7 @@ class EntityMerger:
         """Store the resolved entity spans of ``doc``."""
         model = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
         rules = [Candidate.from_tuple(t) for t in doc._.kg_candidates or []]
-        merged = field_entities(doc.text, doc_sentences(doc), model, rules, self.settings)
+        merged = field_entities(doc_text(doc), doc_sentences(doc), model, rules, self.settings)
         doc._.kg_entities = [c.to_tuple() for c in merged]
         return doc
 

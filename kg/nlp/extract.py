@@ -22,7 +22,7 @@ from kg.nlp.canonical import (
     strip_generic_head,
     without_kind_head,
 )
-from kg.nlp.docview import doc_definitions, doc_sentences
+from kg.nlp.docview import doc_definitions, doc_sentences, doc_text
 from kg.nlp.gazetteer import Gazetteer, load_gazetteer, load_words
 from kg.nlp.outside import is_outside, organisation_keys
 from kg.nlp.paper import FieldState, fold_acronyms, labels_by_key, propagate_names, unify_types
@@ -76,7 +76,7 @@ def resources_of(nlp: Language) -> Resources:
 def _field_state(name: str, doc: Doc) -> FieldState:
     """A field's pipeline output as the paper-level rules take it."""
     spans = [Candidate.from_tuple(t) for t in doc._.kg_entities or []]
-    return FieldState(name, doc.text, doc_sentences(doc), doc_definitions(doc), spans)
+    return FieldState(name, doc_text(doc), doc_sentences(doc), doc_definitions(doc), spans)
 
 
 def _key(span: Candidate, surface: str, gazetteer: Gazetteer) -> tuple[str, str]:
