@@ -61,3 +61,19 @@ def test_entity_model_choice(tmp_path: Path) -> None:
 def test_unknown_english_pipeline_is_a_model_error() -> None:
     with pytest.raises(ModelError):
         build_pipeline("no_such_pipeline_xyz", entity_model="none")
+
+
+def test_neural_layers_use_numpy_blas_on_one_thread() -> None:
+    from thinc.api import NumpyOps, get_current_ops
+    from threadpoolctl import threadpool_info
+
+    before = get_current_ops()
+    nlp = build_pipeline(entity_model=ENTITY_MODEL_DIR)
+    # the token encoder and the state features hold the large products; spaCy pins the tiny output layer
+    # of the parser to its default CPU ops itself
+    ner = nlp.get_pipe("kg_ner").model
+    layers = [layer for ref in ("tok2vec", "lower") for layer in ner.get_ref(ref).walk()]
+    assert all(isinstance(layer.ops, NumpyOps) and not layer.ops.use_blis for layer in layers)
+    assert get_current_ops() is before  # the ops choice does not leak to models built afterwards
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas)
