@@ -6,8 +6,9 @@ Run on demand, never from the test suite::
 
 Why it is shaped like this:
 
-- Each measured stage (bare spaCy parse, kg build, queries) runs in its own child interpreter, so one
-  stage's imports, caches and spaCy workers cannot inflate another's peak RSS, and the parent stays small.
+- Each measured stage (bare spaCy parse, kg extract, kg build, queries) runs in its own child interpreter,
+  so one stage's imports, caches and spaCy workers cannot inflate another's peak RSS, and the parent stays
+  small.
 - The baseline is measured in the same run on the same texts with the same ``n_process``, because
   absolute abstracts/s on a shared 2-core machine mean little; the ratio to a bare parse is the figure
   that says how much kg adds on top of spaCy.
@@ -201,6 +202,22 @@ def stage_build(args: argparse.Namespace) -> dict:
     return _build_result(written, args.size, time.perf_counter() - started)
 
 
+def stage_extract(args: argparse.Namespace) -> dict:
+    """The NLP pipeline as `kg extract` runs it: records -> extractions in workers -> JSON lines.
+
+    The like-for-like comparison with the bare parse (both run NLP only, no store); the scored held-out
+    tests run this path too. The JSON lines go to a temporary file that is removed afterwards.
+    """
+    from kg.build import extract_records
+
+    started = time.perf_counter()
+    with tempfile.TemporaryFile("w", encoding="utf-8") as out:
+        for extraction in extract_records(corpus(args.size), batch_size=args.batch_size, jobs=args.jobs):
+            out.write(json.dumps(extraction.to_json(), ensure_ascii=False) + "\n")
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "rate": args.size / seconds, **_rusage()}
+
+
 @dataclass(frozen=True)
 class Replicate:
     """Worker task of the ``--reuse-nlp`` build: paper graphs for corpus numbers, from stored extractions.
@@ -271,6 +288,7 @@ def stage_query(args: argparse.Namespace) -> dict:
 
 STAGES = {
     "parse": stage_parse,
+    "extract": stage_extract,
     "build": stage_build,
     "build-reused": stage_build_reused,
     "query": stage_query,
@@ -373,10 +391,13 @@ def measure_size(args: argparse.Namespace) -> dict:
     store = Path(tempfile.mkdtemp(prefix=f"kg-bench-store-{args.size}-"))
     try:
         reuse = 0 < args.reuse_nlp <= args.size
-        parse = None
+        parse = extract = None
         if not reuse:
             print(f"[{args.size}] bare spaCy parse (n_process={args.jobs}) ...", flush=True)
             parse = run_stage("parse", args)
+            print(f"[{args.size}] kg extract, NLP only (--jobs {args.jobs}) ...", flush=True)
+            extract = run_stage("extract", args)
+            extract["ratio_to_parse"] = extract["rate"] / parse["rate"]
         kind = "NLP once per distinct abstract, then triples and writes per id" if reuse else "end to end"
         print(f"[{args.size}] kg build, {kind} (--jobs {args.jobs}) ...", flush=True)
         build = run_stage("build-reused" if reuse else "build", args, store=store)
@@ -403,6 +424,7 @@ def measure_size(args: argparse.Namespace) -> dict:
             "jobs": args.jobs,
             "mode": mode,
             "parse": parse,
+            "extract": extract,
             "build": build,
             "queries": query,
         }
@@ -420,11 +442,15 @@ def print_table(result: dict) -> None:
     print(
         f"{'':34}{'abstracts/s':>12}{'seconds':>9}{'peak RSS MB (proc / tree)':>28}{'CPU s main/workers':>20}"
     )
+    e = result.get("extract")
     if p:
         _stage_row(f"bare {p['pipeline']} parse", p)
-    _stage_row("kg end to end" if p else "kg, NLP reused (not end to end)", b)
+    if e:
+        _stage_row("kg extract (NLP only)", e)
+    _stage_row("kg build, end to end" if p else "kg, NLP reused (not end to end)", b)
     if p:
-        print(f"kg vs bare {p['pipeline']} parse: {b['ratio_to_parse']:.2f}x")
+        extract_ratio = f"kg extract {e['ratio_to_parse']:.2f}x, " if e else ""
+        print(f"vs bare {p['pipeline']} parse: {extract_ratio}kg build {b['ratio_to_parse']:.2f}x")
     else:
         print(
             f"NLP ran once on {b['distinct_abstracts']} distinct abstracts ({b['nlp_seconds']:.1f} s); every "
