@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import spacy
 from spacy.language import Language
 
 from kg.errors import ModelError
-from kg.nlp.pipeline import ENTITY_MODEL_DIR, build_pipeline, entity_model_path
+from kg.nlp.pipeline import ENTITY_MODEL_DIR, build_pipeline, entity_model_path, load_component, load_trained
 
 TEXT = "We propose StackNet, a framework. It reaches 80% accuracy on the MMLU benchmark."
 
@@ -77,3 +78,22 @@ def test_neural_layers_use_numpy_blas_on_one_thread() -> None:
     assert get_current_ops() is before  # the ops choice does not leak to models built afterwards
     blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
     assert blas and all(pool["num_threads"] == 1 for pool in blas)
+
+
+@pytest.mark.skipif(not (ENTITY_MODEL_DIR / "config.cfg").exists(), reason="no entity model installed")
+def test_a_component_loaded_alone_predicts_as_its_pipeline_does() -> None:
+    host = spacy.blank("en")
+    ner = load_component(host, ENTITY_MODEL_DIR, "ner")
+    assert ner.vocab is host.vocab and "ner" not in host.pipe_names
+    whole = load_trained(ENTITY_MODEL_DIR, "ner")
+    text = "We fine-tune BERT with Low-Rank Adaptation (LoRA) and report F1 on SQuAD and GLUE."
+    expected = [(e.text, e.label_) for e in whole(text).ents]
+    assert expected and [(e.text, e.label_) for e in ner(host(text)).ents] == expected
+
+
+def test_load_component_names_what_is_missing(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="cannot load"):
+        load_component(spacy.blank("en"), tmp_path / "nothing", "ner")
+    spacy.blank("en").to_disk(tmp_path / "blank")
+    with pytest.raises(ModelError, match="has no 'ner' component"):
+        load_component(spacy.blank("en"), tmp_path / "blank", "ner")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from spacy.language import Language
 
-from kg.nlp.pipeline import load_trained
+from kg.nlp.pipeline import load_component
 
 if TYPE_CHECKING:
     from spacy.pipeline import EntityRecognizer, TextCategorizer
@@ -81,5 +81,5 @@ def make_routed_ner(nlp: Language, name: str, *, classic: str, modern: str, rout
     Raises:
         ModelError: a folder holds no loadable pipeline with the expected component.
     """
-    models = load_trained(classic, "ner").get_pipe("ner"), load_trained(modern, "ner").get_pipe("ner")
-    return RoutedNER(nlp, *models, load_trained(router, "textcat").get_pipe("textcat"))
+    models = load_component(nlp, classic, "ner"), load_component(nlp, modern, "ner")
+    return RoutedNER(nlp, *models, load_component(nlp, router, "textcat"))
