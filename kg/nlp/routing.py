@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from spacy.language import Language
 
+from kg.nlp.docview import doc_text
 from kg.nlp.pipeline import load_component
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ class RoutedNER:
         for batch in minibatch(docs, batch_size):
             groups: dict[str, list[Doc]] = {CLASSIC: [], MODERN: []}
             for doc in batch:
-                groups[doc.user_data.get(DOMAIN) or self.domain_of(doc.text)].append(doc)
+                groups[doc.user_data.get(DOMAIN) or self.domain_of(doc_text(doc))].append(doc)
             for domain, group in groups.items():
                 if group:
                     for _ in self.models[domain].pipe(group, batch_size=len(group)):
